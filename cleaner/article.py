@@ -1,0 +1,83 @@
+"""The data that flows through cleaner: a page's lines and the article made from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LABELS: tuple[str, ...] = ("title", "byline", "body", "caption", "boilerplate")
+"""Every line gets exactly one of these; the index is the model's class index."""
+
+
+@dataclass(slots=True)
+class DomHints:
+    """What the HTML said about a line; absent for text-only input."""
+
+    tag: str = ""  # the block element the line came from: p, h1, li, td, div, figcaption ...
+    path: str = ""  # ancestor tags, outermost first, joined by ">" (at most the last 6)
+    link_chars: int = 0  # characters inside <a> within this line
+    attrs: str = ""  # class and id words of the element and its ancestors, lower case
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of a page, as the classifier sees it."""
+
+    text: str
+    index: int
+    blank_before: bool = False  # a blank line preceded it in the scrape (paragraph break)
+    dom: DomHints | None = None
+    label: str = ""  # set by the classifier (or by a labelled document)
+    score: float = 0.0  # the classifier's probability for `label`
+    reason: str = ""  # why the line got its label, in words
+
+
+_OWN_FIELDS = frozenset(("id", "title", "byline", "body", "outlet", "captions", "error", "lines"))
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned page: what was kept, and every line with the reason for its label."""
+
+    id: str = ""
+    title: str | None = None
+    byline: str | None = None
+    body: str = ""
+    captions: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    lines: list[Line] = field(default_factory=list)
+    error: str | None = None  # set when the input could not be cleaned; body is then ""
+    meta: dict = field(default_factory=dict)  # fields of the input record, passed through
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self, with_lines: bool = False) -> dict:
+        """The JSON shape of the CLI's json/jsonl output (a stable contract)."""
+        # passed-through fields never shadow ours (an input field named "error" must not make a
+        # cleaned record look failed)
+        out: dict = {k: v for k, v in self.meta.items() if k not in _OWN_FIELDS}
+        out.update(
+            {
+                "id": self.id,
+                "title": self.title,
+                "byline": self.byline,
+                "body": self.body,
+                "outlet": self.outlet,
+            }
+        )
+        if self.captions:
+            out["captions"] = self.captions
+        if self.error is not None:
+            out["error"] = self.error
+        if with_lines:
+            out["lines"] = [
+                {
+                    "text": ln.text,
+                    "label": ln.label,
+                    "score": round(ln.score, 4),
+                    "reason": ln.reason,
+                }
+                for ln in self.lines
+            ]
+        return out

@@ -1,0 +1,243 @@
+"""Clean many documents: a streaming generator, optionally over worker processes, and a
+DataFrame-in / DataFrame-out function for pandas, Spark and Dask.
+
+Guarantees: one Article per input record, in input order (deterministic whatever `parallel` is),
+bounded memory (at most a few chunks per worker are in flight), and no exception from bad
+content: a record that cannot be read or cleaned comes back as an Article whose `error` says why.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from .article import Article
+from .sources import Record, record_from_dict, record_from_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_CHUNKSIZE = 16
+"""Records sent to a worker at a time: large enough to amortise pickling, small enough to keep
+memory and latency low."""
+
+_IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker before we wait for the oldest
+
+
+def _clean_record(record: Record, *, model: Any = None) -> Article:
+    """The single-record cleaner. An indirection so tests can swap in a fake (monkeypatch this)."""
+    from .clean import clean_record
+
+    return clean_record(record, model=model)
+
+
+def resolve_model(model: Any = None) -> Any:
+    """A model object from a path (str / PathLike); objects and None pass through (None means
+    the shipped model, which `clean_record` loads once per process)."""
+    if isinstance(model, (str, os.PathLike)):
+        from .model import load_model as _load
+
+        return _load(model)
+    return model
+
+
+def as_record(item: Record | dict | str, n: int) -> Record:
+    """Accept what users have at hand: a Record, a dict like a JSONL object, or a raw string
+    (HTML if it looks like HTML, else text). Records without an id get their position."""
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, dict):
+        return record_from_dict(item, default_id=str(n), where=f"record {n}")
+    if isinstance(item, str):
+        return record_from_text(str(n), item)
+    kind = type(item).__name__
+    return Record(str(n), error=f"record {n}: expected a Record, dict or str, got {kind}")
+
+
+def clean_one(record: Record, model: Any = None, site_lines: Any = None) -> Article:
+    """Clean one record; never raises (a failure becomes an Article with `error`)."""
+    if record.error is not None:
+        return Article(id=record.id, error=record.error, meta=dict(record.meta))
+    try:
+        if site_lines is None:
+            article = _clean_record(record, model=model)
+        else:
+            from .clean import clean_record
+
+            article = clean_record(record, model=model, site_lines=site_lines)
+    except Exception as exc:  # a bug or resource error in one record must not end the batch
+        return Article(
+            id=record.id,
+            error=f"{record.id}: cleaning failed ({type(exc).__name__}: {exc})",
+            meta=dict(record.meta),
+        )
+    if not article.id:
+        article.id = record.id
+    return article
+
+
+def clean_many(
+    records: Iterable[Record | dict | str],
+    *,
+    model: Any = None,
+    parallel: int = 1,
+    chunksize: int = DEFAULT_CHUNKSIZE,
+    site_boilerplate: bool = False,
+) -> Iterator[Article]:
+    """Clean records lazily; yields one Article per record, in input order.
+
+    `site_boilerplate=True` first reads the whole batch to find lines that recur across many
+    pages of one site (see `cleaner.recurring`; a record's site is its `site` field or its
+    `url`'s host) and labels those boilerplate. That pass holds the batch in memory, so it is
+    off by default and meant for batches, not endless streams.
+
+    `model` is a loaded model, a path to one, or None for the shipped model. With `parallel` > 1
+    the work runs in that many processes (fork on Linux: the parent's loaded model is shared
+    copy-on-write; elsewhere each worker loads it once); at most `parallel * 4` chunks of
+    `chunksize` records are in flight, so memory stays bounded on endless streams."""
+    stream = (as_record(item, n) for n, item in enumerate(records))
+    model = resolve_model(model)
+    pairs = _with_site_lines(list(stream)) if site_boilerplate else ((r, None) for r in stream)
+    if parallel <= 1:
+        for record, site_lines in pairs:
+            yield clean_one(record, model, site_lines)
+        return
+    yield from _clean_parallel(iter(pairs), model, parallel, max(1, chunksize))
+
+
+def _with_site_lines(records: list[Record]) -> list[tuple[Record, Any]]:
+    """First pass: count each site's distinct lines, then pair every record with its site's."""
+    from .lines import to_page
+    from .recurring import RecurringLines, site_of_meta
+
+    recurring = RecurringLines()
+    sites = [site_of_meta(r.meta) for r in records]
+    for record, site in zip(records, sites, strict=True):
+        if site and record.error is None:
+            content = record.html if record.html is not None else record.text or ""
+            page = to_page(content, "html" if record.html is not None else "text")
+            recurring.observe(site, (ln.text for ln in page.lines))
+    return [(r, recurring.for_site(s)) for r, s in zip(records, sites, strict=True)]
+
+
+# Worker side ---------------------------------------------------------------------------------
+
+_worker_model: Any = None
+
+
+def _init_worker(model: Any) -> None:
+    """Runs once per worker. Must not raise (a failing initializer makes the Pool respawn workers
+    forever), so a model that cannot be loaded is reported per record instead."""
+    global _worker_model
+    try:
+        _worker_model = resolve_model(model)
+    except Exception as exc:
+        _worker_model = _ModelError(f"model could not be loaded ({type(exc).__name__}: {exc})")
+
+
+class _ModelError:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _work(chunk: list[tuple[Record, Any]]) -> list[Article]:
+    if isinstance(_worker_model, _ModelError):
+        return [Article(id=r.id, error=f"{r.id}: {_worker_model.message}") for r, _ in chunk]
+    return [clean_one(record, _worker_model, site_lines) for record, site_lines in chunk]
+
+
+def _clean_parallel(
+    stream: Iterator[tuple[Record, Any]], model: Any, parallel: int, chunksize: int
+) -> Iterator[Article]:
+    # Pool.imap would drain the whole input into its task queue; submitting chunks ourselves
+    # keeps a bounded window while still returning results in order.
+    if "fork" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("fork")
+    else:  # spawn: the model object cannot travel, so workers load it themselves
+        ctx = multiprocessing.get_context("spawn")
+        model = None if not isinstance(model, (str, os.PathLike)) else model
+    window = parallel * _IN_FLIGHT_PER_WORKER
+    with ctx.Pool(parallel, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: deque = deque()
+        while True:
+            chunk = list(islice(stream, chunksize))
+            if not chunk:
+                break
+            pending.append(pool.apply_async(_work, (chunk,)))
+            while len(pending) >= window:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+# pandas ----------------------------------------------------------------------------------------
+
+OUTPUT_COLUMNS = ("title", "byline", "body", "outlet", "error")
+
+
+def clean_frame(
+    df: pd.DataFrame,
+    *,
+    text_column: str = "text",
+    html_column: str | None = None,
+    id_column: str | None = None,
+    parallel: int = 1,
+    model: Any = None,
+) -> pd.DataFrame:
+    """DataFrame in, DataFrame out: a copy of `df` (same index, same columns) with the columns
+    title, byline, body, outlet and error added (replaced if present). A row uses `html_column`
+    when that is set and the cell holds a non-empty string, else `text_column`; a row with
+    neither gets an `error` and empty body. Row ids are `id_column` or the index.
+
+    Because it maps one frame to another with a fixed schema, distributed engines can call it
+    per partition, e.g. Dask: `ddf.map_partitions(clean_frame, meta=...)`; Spark:
+    `sdf.mapInPandas(lambda frames: (clean_frame(f) for f in frames), schema=...)` where the
+    schema is the input's plus five string columns. Keep `parallel=1` there (the engine already
+    parallelises)."""
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - only without pandas installed
+        raise ImportError("clean_frame needs pandas: pip install 'cleaner[pandas]'") from exc
+    if html_column is not None and text_column not in df.columns:
+        text_column_used: str | None = None  # an HTML-only frame
+    else:
+        text_column_used = text_column
+    for column in (text_column_used, html_column, id_column):
+        if column is not None and column not in df.columns:
+            raise KeyError(f"clean_frame: no column {column!r} (columns: {list(df.columns)})")
+
+    def cells(column: str | None) -> list:
+        return df[column].tolist() if column is not None else [None] * len(df)
+
+    def records() -> Iterator[Record]:
+        for index, text, html, rid in zip(
+            df.index, cells(text_column_used), cells(html_column), cells(id_column), strict=True
+        ):
+            rec_id = str(index) if rid is None or _missing(pd, rid) else str(rid)
+            if isinstance(html, str) and html.strip():
+                yield record_from_text(rec_id, html, kind="html")
+            elif isinstance(text, str):
+                yield record_from_text(rec_id, text, kind="text")
+            else:
+                wanted = repr(text_column) + (f" or {html_column!r}" if html_column else "")
+                yield Record(rec_id, error=f"{rec_id}: row {index!r} has no string in {wanted}")
+
+    values: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
+    for article in clean_many(records(), model=model, parallel=parallel):
+        for name in OUTPUT_COLUMNS:
+            values[name].append(getattr(article, name))
+    out = df.copy()
+    for name in OUTPUT_COLUMNS:
+        out[name] = pd.Series(values[name], index=df.index, dtype=object)
+    return out
+
+
+def _missing(pd: Any, value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))  # None, NaN, NaT, pd.NA
+    except (TypeError, ValueError):  # list-like cells
+        return False

@@ -1,0 +1,45 @@
+"""The `cleaner` command: a thin argparse shell; each family of subcommands registers itself."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Modules that each define `register(subparsers)`; a module's subcommand sets `func(args) -> int`.
+_COMMAND_MODULES = ("cleaner.cli_clean", "cleaner.cli_model", "cleaner.track.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleaner",
+        description="Clean raw news scrapes and track how outlets rewrite wire copy.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""`cleaner train` and `cleaner evaluate`: the model's life cycle from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .corpora import CORPORA, GOLD_CONVENTION, default_shared_dir
+from .model import DEFAULT_MODEL_DIR
+
+
+def register(sub) -> None:
+    p = sub.add_parser("train", help="train the line model into a model folder (JSON + npz)")
+    p.add_argument(
+        "labelled",
+        nargs="*",
+        default=["labelled"],
+        help="folders of labelled documents (default: labelled)",
+    )
+    p.add_argument("-o", "--out", default=str(DEFAULT_MODEL_DIR), help="model folder to write")
+    p.add_argument(
+        "--shared",
+        default=None,
+        help="folder with corpora/ (default ../shared beside the project); 'none' to skip",
+    )
+    p.add_argument("--kinds", default="text,html", help="which networks to train")
+    p.add_argument("--max-iter", type=int, default=60)
+    p.add_argument("--cache", default=".cache", help="where aligned corpus labels are cached")
+    p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
+    p.set_defaults(func=_train)
+
+    e = sub.add_parser("evaluate", help="score body P/R/F1 against gold text")
+    e.add_argument("folder", nargs="?", help="folder of <id>.txt|html + <id>.gold.txt")
+    e.add_argument("--corpus", choices=CORPORA, help="a corpus in ../shared/corpora instead")
+    e.add_argument("--split", default="test", choices=("train", "test"))
+    e.add_argument("--input", default="text", choices=("text", "html"), help="score text or HTML")
+    e.add_argument(
+        "--convention",
+        choices=("body", "article"),
+        help="gold holds the body only, or headline+captions too (default by corpus)",
+    )
+    e.add_argument("--model", default=None, help="model folder (default: shipped)")
+    e.add_argument("--per-page", action="store_true", help="print one line per page")
+    e.set_defaults(func=_evaluate)
+
+
+def _shared(arg: str | None) -> Path | None:
+    if arg == "none":
+        return None
+    path = Path(arg) if arg else default_shared_dir()
+    return path if (path / "corpora").is_dir() else None
+
+
+def held_out_metrics(model, shared: Path) -> dict:
+    """Body P/R/F1 on the held-out split of every corpus, for both text and HTML input."""
+    from .evaluate import evaluate_pages, iter_corpus_split, mean_scores
+
+    metrics: dict = {}
+    for corpus in CORPORA:
+        for kind in ("text", "html"):
+            scores = evaluate_pages(
+                iter_corpus_split(corpus, "test", kind, shared),
+                model=model,
+                convention=GOLD_CONVENTION[corpus],
+            )
+            m = mean_scores([s.score for s in scores])
+            metrics[f"{corpus}/{kind}"] = {
+                "pages": len(scores),
+                "precision": round(m.precision, 4),
+                "recall": round(m.recall, 4),
+                "f1": round(m.f1, 4),
+                "convention": GOLD_CONVENTION[corpus],
+            }
+    return metrics
+
+
+def _train(args) -> int:
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    from .model import read_model, save_model
+    from .train import TrainConfig, train_model
+
+    # One BLAS thread: the MLP's small matrices gain nothing from more, and several threads
+    # fighting over two cores made training ten times slower in our measurements.
+    threadpool_limits(1)
+    shared = _shared(args.shared)
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    if shared is None:
+        log("no corpora found: training on the labelled documents only")
+    model = train_model(
+        [Path(p) for p in args.labelled],
+        shared=shared,
+        cache_dir=Path(args.cache),
+        kinds=tuple(args.kinds.split(",")),
+        cfg=TrainConfig(max_iter=args.max_iter),
+        log=log,
+    )
+    if shared is not None and not args.no_eval:
+        log("evaluating on the held-out split ...")
+        model.card["held_out_metrics"] = held_out_metrics(model, shared)
+    save_model(model, args.out)
+    log(f"model written to {args.out}")
+    read_model(args.out)  # proves the files load back
+    return 0
+
+
+def _evaluate(args) -> int:
+    from .evaluate import evaluate_pages, iter_corpus_split, iter_gold_folder, mean_scores
+    from .model import load_model
+
+    if args.corpus:
+        shared = _shared(None)
+        if shared is None:
+            print("cleaner evaluate: ../shared/corpora not found", file=sys.stderr)
+            return 2
+        items = iter_corpus_split(args.corpus, args.split, args.input, shared)
+        convention = args.convention or GOLD_CONVENTION[args.corpus]
+    elif args.folder:
+        items = iter_gold_folder(args.folder, args.input)
+        convention = args.convention or "body"
+    else:
+        print("cleaner evaluate: give a folder or --corpus", file=sys.stderr)
+        return 2
+    scores = evaluate_pages(items, model=load_model(args.model), convention=convention)
+    if args.per_page:
+        for s in scores:
+            print(f"{s.id}\t{s.score.precision:.3f}\t{s.score.recall:.3f}\t{s.score.f1:.3f}")
+    m = mean_scores([s.score for s in scores])
+    print(
+        json.dumps(
+            {
+                "pages": len(scores),
+                "convention": convention,
+                "precision": round(m.precision, 4),
+                "recall": round(m.recall, 4),
+                "f1": round(m.f1, 4),
+            }
+        )
+    )
+    return 0 if scores else 2

@@ -1,0 +1,192 @@
+"""Readers for the gold corpora beside the project (../shared/corpora): pages, a site-grouped
+split, and line labels derived from gold text. Used for training, evaluation and benchmarks;
+nothing read here is ever written into the repository."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .article import Line
+from .text import words
+
+CORPORA = ("dragnet", "l3s-gn1")
+TEST_SHARE = 0.2
+"""Share of *sites* (not pages) held out as the test split; no training run reads them."""
+
+# How each corpus's gold text relates to our output: dragnet's annotators kept the headline,
+# dates and captions with the article text, L3S's gold.txt is the full text only.
+GOLD_CONVENTION = {"dragnet": "article", "l3s-gn1": "body"}
+L3S_LABELS = {
+    "0": "boilerplate",
+    "1": "title",
+    "2": "body",
+    "3": "caption",
+    "4": "boilerplate",
+    "5": "boilerplate",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusPage:
+    corpus: str
+    id: str
+    site: str
+    split: str  # "train", "dev" or "test" (our site-grouped split, not the corpus's own)
+    folder: Path
+
+    @property
+    def html_path(self) -> Path:
+        return self.folder / f"{self.id}.html"
+
+    @property
+    def text_path(self) -> Path:
+        return self.folder / f"{self.id}.txt"
+
+    def gold(self) -> str:
+        return (self.folder / f"{self.id}.gold.txt").read_text(encoding="utf-8", errors="replace")
+
+    def gold_with_extras(self) -> str:
+        """Headline + text + captions where the corpus has them (L3S's Webis gold)."""
+        path = self.folder / f"{self.id}.gold_webis.txt"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else self.gold()
+
+
+def site_of(url: str, fallback: str) -> str:
+    host = urlsplit(url).hostname or ""
+    host = host.lower().removeprefix("www.")
+    return host or f"unknown:{fallback}"
+
+
+DEV_SHARE = 0.2
+"""Share of the training sites set aside as "dev" while choosing features and settings; the
+shipped model is then trained on train + dev. The test split is never used for choices."""
+
+
+def site_split(site: str) -> str:
+    """Deterministic split by site: the same site always lands on the same side."""
+    digest = hashlib.sha256(site.encode("utf-8")).digest()
+    if int.from_bytes(digest[:4], "big") / 2**32 < TEST_SHARE:
+        return "test"
+    return "dev" if int.from_bytes(digest[4:8], "big") / 2**32 < DEV_SHARE else "train"
+
+
+def default_shared_dir() -> Path:
+    return Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def iter_pages(
+    corpus: str, split: str | None = None, shared: Path | None = None
+) -> Iterator[CorpusPage]:
+    """Pages of one corpus in manifest order, optionally one split: "test", "dev", "train"
+    (the training sites without dev) or "fit" (train + dev: everything but test)."""
+    folder = (shared or default_shared_dir()) / "corpora" / corpus
+    with open(folder / "manifest.tsv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            site = site_of(row.get("url", ""), row["id"])
+            side = site_split(site)
+            if split is None or side == split or (split == "fit" and side != "test"):
+                yield CorpusPage(corpus, row["id"], site, side, folder)
+
+
+# --- line labels from gold text -----------------------------------------------------------------
+
+_MIN_SHARE = 0.5
+
+
+def gold_line_mask(lines: list[Line], gold: str) -> list[bool]:
+    """Which lines carry the gold text: align the page's word sequence with the gold's, in
+    order (difflib), and call a line gold when at least half of its words are matched. Slow
+    (about 0.2 s a page) but exact about order, so a related-link list or a comment quoting the
+    article is not mistaken for article text; training caches the result."""
+    line_words = [words(ln.text) for ln in lines]
+    flat: list[str] = []
+    owner: list[int] = []
+    for i, ws in enumerate(line_words):
+        flat.extend(ws)
+        owner.extend([i] * len(ws))
+    gold_words = words(gold)
+    matched = [0] * len(lines)
+    if flat and gold_words:
+        matcher = SequenceMatcher(None, flat, gold_words, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            if block.size == 0:
+                continue
+            # a lone matched word inside a longer line is chance, not alignment
+            if block.size == 1 and len(line_words[owner[block.a]]) > 1:
+                continue
+            for k in range(block.a, block.a + block.size):
+                matched[owner[k]] += 1
+    return [bool(ws) and matched[i] / len(ws) >= _MIN_SHARE for i, ws in enumerate(line_words)]
+
+
+def labels_from_gold(
+    lines: list[Line], gold: str, extras: str | None = None, html_title: str | None = None
+) -> list[str]:
+    """Best-effort 5-way labels from gold text. Gold lines are body, except a short unpunctuated
+    gold line at the top that matches the page title (title). With `extras` (gold that also holds
+    headline and captions), lines only in the extras are title (before the body) or caption."""
+    in_gold = gold_line_mask(lines, gold)
+    in_extra = gold_line_mask(lines, extras) if extras else [False] * len(lines)
+    labels = ["body" if g else "boilerplate" for g in in_gold]
+    first_body = next((i for i, g in enumerate(in_gold) if g), len(lines))
+    for i, ln in enumerate(lines):
+        if extras and not in_gold[i] and in_extra[i]:
+            labels[i] = "title" if i < first_body and _short_head(ln.text) else "caption"
+    return mark_title(lines, labels, html_title)
+
+
+def _short_head(text: str) -> bool:
+    return 0 < len(words(text)) <= 25 and text[-1] not in '.!?"”'
+
+
+def mark_title(lines: list[Line], labels: list[str], html_title: str | None) -> list[str]:
+    """A short unpunctuated gold line near the top of the article that matches the page's
+    <title> is the headline (gold that keeps headlines calls it article text)."""
+    title_words = set(words(html_title or ""))
+    if not title_words or "title" in labels:
+        return labels
+    out = list(labels)
+    first_body = next((i for i, lab in enumerate(labels) if lab == "body"), len(lines))
+    for i in range(first_body, min(first_body + 3, len(lines))):
+        ws = set(words(lines[i].text))
+        if (
+            out[i] == "body"
+            and _short_head(lines[i].text)
+            and len(ws & title_words) >= 0.6 * len(ws)
+        ):
+            out[i] = "title"
+            break
+    return out
+
+
+_TITLE_TAG = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def html_title_of(path: Path) -> str | None:
+    """The <title> of an HTML file, read cheaply (for labelling its text scrape)."""
+    m = _TITLE_TAG.search(path.read_bytes()[:200_000])
+    if not m:
+        return None
+    from html import unescape
+
+    return unescape(m.group(1).decode("utf-8", "replace")).strip() or None
+
+
+def l3s_line_labels(page: CorpusPage) -> list[tuple[str, str]]:
+    """(label, text) rows of L3S's own per-line labels for the annotated page."""
+    rows = []
+    path = page.folder / f"{page.id}.lines.tsv"
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        next(fh, None)
+        for raw in fh:
+            code, _, text = raw.rstrip("\n").partition("\t")
+            if text.strip():
+                rows.append((L3S_LABELS.get(code, "boilerplate"), text))
+    return rows

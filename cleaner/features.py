@@ -1,0 +1,528 @@
+"""Per-line features (pass 1) and context features (pass 2): pure functions of a Page.
+
+Everything is computed a page at a time, with regexes run once over the joined page text and
+matches mapped back to lines, because a per-line Python loop over dozens of patterns is too slow
+for the throughput we promise.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .article import LABELS
+from .lines import Page
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+
+# Cue families. Words and phrases are looked up per token (a dict lookup is far cheaper than a
+# regex alternation run over the page); the few patterns that need a regex start with a literal
+# or an anchor, which Python's regex engine scans quickly. The count per line is a feature.
+_CUE_PHRASES: dict[str, str] = {
+    "share": "share shares shared tweet whatsapp facebook twitter linkedin pinterest reddit "
+    "telegram instagram youtube tiktok print|this email|this copy|link font|resizer",
+    "newsletter": "newsletter newsletters subscribe subscription subscribed sign|up signup "
+    "inbox daily|dose get|notified don't|spam unsubscribe notifications alerts",
+    "legal": "copyright all|rights|reserved cookie cookies privacy terms|of|use terms|of|service "
+    "consent gdpr",
+    "account": "login log|in log|out logout sign|in register my|account subscribers|only "
+    "paywall premium already|a|subscriber bookmarks bookmark",
+    "app": "download app|store google|play apple|store get|the|app our|app the|app",
+    "nav": "home menu search skip|to back|to|top scroll|to|top next previous prev contact|us "
+    "about|us advertise sitemap careers archive archives rss",
+    "related": "related read|more read|also see|also more|from also|read recommended popular "
+    "most|read most|viewed trending you|may|also|like more|stories latest|news top|stories "
+    "editor's|picks continue|reading more|information",
+    "comment": "comment comments reply replies posted|by said|on wrote add|a|comment "
+    "view|comments report|abuse like likes upvote",
+    "ad": "advertisement advertising sponsored promoted partner|content adchoices",
+    "byline": "staff|writer correspondent contributor reporter columnist",
+    "date": "january february april june july august september october november december "
+    "jan feb apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday gmt utc edt est pst bst cet updated published ago min|read",
+    "caption": "photo photograph photos image images picture pictured getty afp credit "
+    "illustration caption file|photo",
+}
+_CUE_REGEX: dict[str, str] = {
+    "legal": r"©|\([cC]\) ?\d{4}",
+    "byline": r"^(?:[Bb]y|BY|Post(?:ed)? by|Written by|Words by|Author|Von|Por|Par)\b",
+    "trailer": r"\((?:[Rr]eporting|[Ww]riting|[Ee]diting|[Aa]dditional reporting)|[Rr]eporting by"
+    r"|[Ee]diting by|[Cc]ompiled by|[Cc]ontributed by",
+    "date": r"\d{1,2}:\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d\d-\d\d",
+    "link": r"https?://|www\.|@\w+\.\w+|\.com\b",
+    "dateline": r"^[A-Z][A-Z .,'-]{2,40}(?:\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|IANS|PTI)\)"
+    r"|[:,] |\s[-–—]\s)",
+}
+_CUE_NAMES = tuple(dict.fromkeys([*_CUE_PHRASES, *_CUE_REGEX]))
+_CUE_RX = {name: re.compile(rx, re.M) for name, rx in _CUE_REGEX.items()}
+
+
+def _phrase_tables() -> tuple[dict[str, int], dict[tuple[str, ...], int], int]:
+    single: dict[str, int] = {}
+    multi: dict[tuple[str, ...], int] = {}
+    longest = 1
+    for name, phrases in _CUE_PHRASES.items():
+        j = _CUE_NAMES.index(name)
+        for phrase in phrases.split():
+            parts = tuple(phrase.split("|"))
+            if len(parts) == 1:
+                single[parts[0]] = j
+            else:
+                multi[parts] = j
+                longest = max(longest, len(parts))
+    return single, multi, longest
+
+
+_CUE_SINGLE, _CUE_MULTI, _CUE_LONGEST = _phrase_tables()
+_CUE_MULTI_FIRST = frozenset(k[0] for k in _CUE_MULTI)
+
+# Prompts speak to the reader ("Get your daily ...", "Join us", "Sign up to our ..."), articles
+# mostly do not (outside quotes).
+_READER = frozenset("you your yours you're we our ours us".split())
+_IMPERATIVE = frozenset(
+    "get join sign subscribe download follow click tap read watch share like register log "
+    "publish submit send enter install support donate discover explore learn see view visit "
+    "continue listen try accept manage allow upgrade start check find".split()
+)
+_END_PUNCT = frozenset(".!?:;\"”’')»")
+_BULLETS = re.compile(r"[|•»›·▶►]|\s/\s")
+
+_TAGS = ("p", "h1", "h2_6", "li", "td", "figcaption", "blockquote", "pre", "other")
+_TAG_INDEX = {
+    "p": 0,
+    "h1": 1,
+    "h2": 2,
+    "h3": 2,
+    "h4": 2,
+    "h5": 2,
+    "h6": 2,
+    "li": 3,
+    "dt": 3,
+    "dd": 3,
+    "tr": 4,
+    "td": 4,
+    "th": 4,
+    "figcaption": 5,
+    "caption": 5,
+    "blockquote": 6,
+    "pre": 7,
+}
+_ZONES = ("nav", "footer", "header", "aside", "form", "article")
+_ATTR_CUES = {
+    "attr_bad": re.compile(
+        r"\b(?:nav\w*|menu\w*|footer\w*|sidebar\w*|side|share\w*|social\w*|related"
+        r"|widget\w*|ads?|advert\w*|promo\w*|breadcrumbs?|cookie\w*|newsletter"
+        r"|subscribe|tags?|popular|trending|most|recommend\w*|outbrain|taboola"
+        r"|banner|login|signup|masthead|toolbar|utility|social)\b"
+    ),
+    "attr_good": re.compile(
+        r"\b(?:article\w*|content\w*|story\w*|body|entry\w*|post\w*|text|main"
+        r"|prose|paragraph|news)\b"
+    ),
+    "attr_caption": re.compile(r"\b(?:caption\w*|figure|photo\w*|image\w*|media|credit)\b"),
+    "attr_byline": re.compile(
+        r"\b(?:author\w*|byline\w*|date\w*|time\w*|dateline|meta|published)\b"
+    ),
+    "attr_comment": re.compile(r"\b(?:comment\w*|reply|replies|disqus|discussion|respond)\b"),
+}
+
+OWN_FEATURES: tuple[str, ...] = (
+    "chars",
+    "words",
+    "avg_word_len",
+    "stop_density",
+    "stop_count",
+    "cap_share",
+    "upper_share",
+    "digit_share",
+    "punct_share",
+    "end_punct",
+    "end_ellipsis",
+    "end_alnum",
+    "sentences",
+    "comma_rate",
+    "starts_quote",
+    "bullets",
+    "reader_address",
+    "imperative_start",
+    *(f"cue_{n}" for n in _CUE_NAMES),
+    "title_sim",
+    "dup_count",
+    "teaser_of_other",
+    "has_teaser",
+    "same_cut_len",
+    "topic_fit",
+    "content_words",
+    "pos",
+    "before_core",
+    "after_core",
+    "core_pos",
+    "first_line",
+    "blank_before",
+    "page_lines",
+    "has_dom",
+    "link_density",
+    *(f"tag_{t}" for t in _TAGS),
+    *(f"in_{z}" for z in _ZONES),
+    *_ATTR_CUES,
+    "depth",
+)
+_NEIGHBOUR_COLS = ("words", "stop_density", "link_density", "end_punct", "topic_fit", "cue_related")
+_NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+CONTEXT_FEATURES: tuple[str, ...] = (
+    *(f"n{o:+d}_{c}" for o in _NEIGHBOUR_OFFSETS for c in _NEIGHBOUR_COLS),
+    "short_run",
+    "long_near",
+)
+LINE_FEATURES: tuple[str, ...] = OWN_FEATURES + CONTEXT_FEATURES
+"""The pass-1 feature vector of a line: its own features, then its neighbours'."""
+
+_COL = {name: i for i, name in enumerate(OWN_FEATURES)}
+_LONG_LINE_WORDS = 12
+_SHORT_LINE_WORDS = 6
+
+
+_CUE_SINGLE_KEYS = frozenset(_CUE_SINGLE)
+
+
+def _cue_counts(joined: str, starts: list[int], tokens: list[list[str]]) -> np.ndarray:
+    """Distinct cue words and phrases per line and family, plus regex cue matches."""
+    n = len(tokens)
+    out = np.zeros((n, len(_CUE_NAMES)), dtype=np.float32)
+    single, multi = _CUE_SINGLE, _CUE_MULTI
+    for i, ws in enumerate(tokens):
+        hits = _CUE_SINGLE_KEYS.intersection(ws)
+        if hits:
+            for w in hits:
+                out[i, single[w]] += 1.0
+        if not _CUE_MULTI_FIRST.isdisjoint(ws):
+            for k, w in enumerate(ws):
+                if w in _CUE_MULTI_FIRST:
+                    for size in range(2, _CUE_LONGEST + 1):
+                        j = multi.get(tuple(ws[k : k + size]))
+                        if j is not None:
+                            out[i, j] += 1.0
+    for name, rx in _CUE_RX.items():
+        j = _CUE_NAMES.index(name)
+        for m in rx.finditer(joined):
+            out[bisect_right(starts, m.start()) - 1, j] += 1.0
+    return out
+
+
+def _strip_ellipsis(text: str) -> str:
+    return text.rstrip(".… ").rstrip()
+
+
+def _topic_fit(tokens: list[list[str]], stop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """How much of a line's content vocabulary the page's long lines share (leave-one-out).
+
+    Unrelated headlines and summaries score low; article lines score high."""
+    content = [[w for w in ws if len(w) > 2 and w not in stop and not w.isdigit()] for ws in tokens]
+    long_idx = [i for i, ws in enumerate(tokens) if len(ws) >= _LONG_LINE_WORDS]
+    if len(long_idx) < 2:
+        long_idx = list(range(len(tokens)))
+    main: Counter[str] = Counter()
+    for i in long_idx:
+        main.update(set(content[i]))
+    is_long = set(long_idx)
+    fit = np.zeros(len(tokens), dtype=np.float32)
+    for i, cw in enumerate(content):
+        if not cw:
+            continue
+        own = 1 if i in is_long else 0
+        fit[i] = sum(1 for w in cw if main.get(w, 0) - own > 0) / len(cw)
+    counts = np.log1p(np.array([len(c) for c in content], dtype=np.float32))
+    return fit, counts
+
+
+def _teasers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(line is a cut-down copy of a longer line, line has such a cut-down copy elsewhere)."""
+    by_head: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        if len(t) >= 30:
+            by_head.setdefault(t[:30].lower(), []).append(i)
+    teaser = np.zeros(len(texts), dtype=np.float32)
+    has = np.zeros(len(texts), dtype=np.float32)
+    for idx in by_head.values():
+        if len(idx) < 2:
+            continue
+        for i in idx:
+            short = _strip_ellipsis(texts[i]).lower()
+            for j in idx:
+                if j != i and len(texts[j]) > len(short) and texts[j].lower().startswith(short):
+                    teaser[i] = 1.0
+                    has[j] = 1.0
+    return teaser, has
+
+
+def _same_cut(texts: list[str]) -> np.ndarray:
+    """Lines cut to one fixed length without final punctuation (summaries in a teaser list)."""
+    lengths = Counter()
+    cut = [len(t) >= 40 and t[-1] not in _END_PUNCT for t in texts]
+    for t, c in zip(texts, cut, strict=True):
+        if c:
+            lengths[len(t)] += 1
+    out = np.zeros(len(texts), dtype=np.float32)
+    for i, (t, c) in enumerate(zip(texts, cut, strict=True)):
+        if c:
+            n = lengths[len(t) - 1] + lengths[len(t)] + lengths[len(t) + 1] - 1
+            out[i] = np.log1p(n)
+    return out
+
+
+def _title_similarity(tokens: list[list[str]], title: str | None) -> np.ndarray:
+    out = np.zeros(len(tokens), dtype=np.float32)
+    if not title:
+        return out
+    tset = set(_WORD.findall(title.lower()))
+    if not tset:
+        return out
+    for i, ws in enumerate(tokens):
+        if ws and len(ws) <= 3 * len(tset):
+            s = set(ws)
+            out[i] = len(s & tset) / len(s | tset)
+    return out
+
+
+def _char_classes(joined: str, starts: list[int]) -> tuple[np.ndarray, ...]:
+    """Per-line counts of letters, upper-case letters, digits, spaces and capitalised words,
+    computed on code points with numpy instead of a Python loop over characters."""
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 192) & (cp <= 222) & (cp != 215))
+    lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 223) & (cp <= 255) & (cp != 247))
+    other_letter = (
+        (cp >= 256) & ~((cp >= 0x2000) & (cp <= 0x2BFF)) & ~((cp >= 0x3000) & (cp <= 0x303F))
+    )
+    letter = upper | lower | other_letter
+    digit = (cp >= 48) & (cp <= 57)
+    space = (cp == 32) | (cp == 9)
+    wordy = letter | digit
+    word_start = wordy.copy()
+    word_start[1:] &= ~wordy[:-1]
+    idx = np.asarray(starts, dtype=np.int64)
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask.astype(np.float32), idx) if len(mask) else np.zeros(len(idx))
+
+    return (
+        per_line(letter),
+        per_line(upper),
+        per_line(digit),
+        per_line(space),
+        per_line(word_start & upper),
+    )
+
+
+def own_features(page: Page) -> np.ndarray:
+    """Pass-1 own features: one row a line, columns named by OWN_FEATURES."""
+    lines = page.lines
+    n = len(lines)
+    X = np.zeros((n, len(OWN_FEATURES)), dtype=np.float32)
+    if n == 0:
+        return X
+    texts = [ln.text for ln in lines]
+    stop = stopwords()
+    joined = "\n".join(texts)
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    lower = joined.lower().split("\n")
+    tokens = [_WORD.findall(t) for t in lower]
+
+    chars = np.array([len(t) for t in texts], dtype=np.float32)
+    nwords = np.array([len(ws) for ws in tokens], dtype=np.float32)
+    safe_words = np.maximum(nwords, 1.0)
+    is_stop = stop.__contains__
+    nstop = np.array([sum(map(is_stop, ws)) for ws in tokens], dtype=np.float32)
+    letters, upper, digits, spaces, ncap = _char_classes(joined, starts)
+    word_chars = np.array([sum(map(len, ws)) for ws in tokens], dtype=np.float32)
+    c = _COL
+    X[:, c["chars"]] = np.log1p(chars)
+    X[:, c["words"]] = np.log1p(nwords)
+    X[:, c["avg_word_len"]] = np.minimum(word_chars / safe_words, 20.0) / 10.0
+    X[:, c["stop_density"]] = nstop / safe_words
+    X[:, c["stop_count"]] = np.log1p(nstop)
+    X[:, c["cap_share"]] = ncap / safe_words
+    X[:, c["upper_share"]] = upper / np.maximum(letters, 1.0)
+    X[:, c["digit_share"]] = digits / np.maximum(chars, 1.0)
+    X[:, c["punct_share"]] = np.clip(
+        (chars - letters - digits - spaces) / np.maximum(chars, 1.0), 0, 1
+    )
+    X[:, c["end_punct"]] = [t[-1] in _END_PUNCT for t in texts]
+    X[:, c["end_ellipsis"]] = [t.endswith("...") or t.endswith("…") for t in texts]
+    X[:, c["end_alnum"]] = [t[-1].isalnum() for t in texts]
+    X[:, c["sentences"]] = np.log1p([t.count(". ") + t.count("? ") + t.count("! ") for t in texts])
+    X[:, c["comma_rate"]] = np.array([t.count(",") for t in texts], dtype=np.float32) / safe_words
+    X[:, c["starts_quote"]] = [t[0] in "\"“‘'«" for t in texts]
+    X[:, c["bullets"]] = np.log1p([len(_BULLETS.findall(t)) for t in texts])
+    first_cue = c[f"cue_{_CUE_NAMES[0]}"]
+    X[:, first_cue : first_cue + len(_CUE_NAMES)] = np.log1p(_cue_counts(joined, starts, tokens))
+    X[:, c["title_sim"]] = _title_similarity(tokens, page.html_title)
+    dup = Counter(lower)
+    X[:, c["dup_count"]] = np.log1p([dup[t] - 1 for t in lower])
+    teaser, has_teaser = _teasers(texts)
+    X[:, c["teaser_of_other"]] = teaser
+    X[:, c["has_teaser"]] = has_teaser
+    X[:, c["same_cut_len"]] = _same_cut(texts)
+    fit, content_counts = _topic_fit(tokens, stop)
+    X[:, c["topic_fit"]] = fit
+    X[:, c["content_words"]] = content_counts
+    X[:, c["reader_address"]] = [
+        sum(map(_READER.__contains__, ws)) / max(len(ws), 1) for ws in tokens
+    ]
+    X[:, c["imperative_start"]] = [bool(ws) and ws[0] in _IMPERATIVE for ws in tokens]
+
+    idx = np.arange(n, dtype=np.float32)
+    X[:, c["pos"]] = idx / max(n - 1, 1)
+    long_lines = np.flatnonzero(nwords >= _LONG_LINE_WORDS)
+    if len(long_lines):
+        first, last = long_lines[0], long_lines[-1]
+        X[:, c["before_core"]] = idx < first
+        X[:, c["after_core"]] = idx > last
+        X[:, c["core_pos"]] = np.clip((idx - first) / max(last - first, 1), -1.0, 2.0)
+    X[0, c["first_line"]] = 1.0
+    X[:, c["blank_before"]] = [ln.blank_before for ln in lines]
+    X[:, c["page_lines"]] = np.log1p(n)
+    if page.is_html:
+        _dom_features(page, X, chars)
+    return X
+
+
+def _dom_features(page: Page, X: np.ndarray, chars: np.ndarray) -> None:
+    c = _COL
+    X[:, c["has_dom"]] = 1.0
+    tag0 = c["tag_p"]
+    zone0 = c[f"in_{_ZONES[0]}"]
+    for i, ln in enumerate(page.lines):
+        d = ln.dom
+        if d is None:
+            continue
+        X[i, c["link_density"]] = d.link_chars / max(chars[i], 1.0)
+        X[i, tag0 + _TAG_INDEX.get(d.tag, len(_TAGS) - 1)] = 1.0
+        path = d.path
+        for k, zone in enumerate(_ZONES):
+            if zone in path:
+                X[i, zone0 + k] = 1.0
+        if d.attrs:
+            for name, rx in _ATTR_CUES.items():
+                X[i, c[name]] = len(rx.findall(d.attrs)) > 0
+        X[i, c["depth"]] = path.count(">") / 6.0
+
+
+def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
+    """Centred moving average over `width` lines (zeros beyond the page), same length as input."""
+    half = width // 2
+    padded = np.concatenate([np.zeros(half + 1), values.astype(np.float64), np.zeros(half)])
+    cum = np.cumsum(padded)
+    return ((cum[width:] - cum[:-width]) / width).astype(np.float32)
+
+
+def context_columns(own: np.ndarray) -> np.ndarray:
+    """Neighbours' features and run lengths, so pass 1 already sees its surroundings."""
+    n = own.shape[0]
+    cols = [_COL[name] for name in _NEIGHBOUR_COLS]
+    base = own[:, cols]
+    parts = []
+    for off in _NEIGHBOUR_OFFSETS:
+        shifted = np.full_like(base, -1.0)
+        if off < 0 and n > -off:
+            shifted[-off:] = base[:off]
+        elif off > 0 and n > off:
+            shifted[:-off] = base[off:]
+        parts.append(shifted)
+    words = np.expm1(own[:, _COL["words"]])
+    short = words < _SHORT_LINE_WORDS
+    run = np.zeros(n, dtype=np.float32)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and short[j] == short[i]:
+            j += 1
+        if short[i]:
+            run[i:j] = j - i
+        i = j
+    long_ = (words >= _LONG_LINE_WORDS).astype(np.float32)
+    window = _window_mean(long_, 7) * 7 - long_
+    parts.append(np.log1p(run)[:, None])
+    parts.append(window[:, None] / 6.0)
+    return np.hstack(parts).astype(np.float32)
+
+
+def line_features(page: Page) -> np.ndarray:
+    """The full pass-1 matrix: own features then context columns (LINE_FEATURES order)."""
+    own = own_features(page)
+    return (
+        np.hstack([own, context_columns(own)])
+        if own.shape[0]
+        else np.zeros((0, len(LINE_FEATURES)), dtype=np.float32)
+    )
+
+
+# --- pass 2 ------------------------------------------------------------------------------------
+
+_PROB_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
+_BODY = LABELS.index("body")
+
+
+_REVISION_OWN = (
+    "words", "stop_density", "link_density", "has_dom", "pos", "first_line",
+    # the strongest boilerplate cues, so the context pass does not smooth a prompt into the body
+    "cue_newsletter", "cue_share", "cue_app", "cue_related", "reader_address", "imperative_start",
+    "end_ellipsis", "teaser_of_other", "dup_count",
+)  # fmt: skip
+_REVISION_COLS = [LINE_FEATURES.index(name) for name in _REVISION_OWN]
+
+
+def revision_features(X: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Pass-2 inputs: the pass-1 label probabilities of the line and its neighbourhood, window
+    averages of the body probability, where the line sits relative to the body mass, and only a
+    few shape features of its own. Kept deliberately narrow: pass 2 is there to revise from
+    context, not to learn the line again (a wide pass 2 overfits the hand-labelled pages)."""
+    n = probs.shape[0]
+    parts = [X[:, _REVISION_COLS]]
+    for off in _PROB_OFFSETS:
+        shifted = np.zeros_like(probs)
+        if off == 0:
+            shifted = probs
+        elif off < 0 and n > -off:
+            shifted[-off:] = probs[:off]
+        elif off > 0 and n > off:
+            shifted[:-off] = probs[off:]
+        parts.append(shifted)
+    body = probs[:, _BODY]
+    for width in (5, 11, 21):
+        parts.append(_window_mean(body, width)[:, None])
+    cum = np.cumsum(body)
+    total = max(float(cum[-1]), 1e-6) if n else 1.0
+    before = (cum - body) / total
+    parts.append(before[:, None])
+    parts.append((1.0 - cum / total)[:, None])
+    return np.hstack(parts).astype(np.float32)
+
+
+REVISION_FEATURES: tuple[str, ...] = (
+    *_REVISION_OWN,
+    *(f"p{o:+d}_{lab}" for o in _PROB_OFFSETS for lab in LABELS),
+    "body_w5",
+    "body_w11",
+    "body_w21",
+    "body_mass_before",
+    "body_mass_after",
+)

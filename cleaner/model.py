@@ -1,0 +1,224 @@
+"""LineModel: the shipped line classifier as data (JSON card + npz weights), run with numpy only.
+
+A model holds one network per input kind ("text", "html"), each in two passes: pass 1 scores a
+line from its own and its neighbours' features; pass 2 revises the scores from the pass-1 scores
+of the surrounding lines (jusText's idea, learned instead of hand-set). Loading verifies the
+weights' sha256 and that the feature names match this version of the code; nothing in a model
+file is ever executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .article import LABELS
+from .features import LINE_FEATURES, REVISION_FEATURES
+
+MODEL_FORMAT = "cleaner-line-model/1"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "line-model"
+PASSES = ("pass1", "pass2")
+KINDS = ("text", "html")
+
+
+class ModelError(RuntimeError):
+    """A model directory that is missing, altered, or made for other features."""
+
+
+@dataclass(slots=True)
+class Network:
+    """Standardise, then dense layers with ReLU, then softmax over LABELS."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        h = (X - self.mean) / self.scale
+        last = len(self.weights) - 1
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            h = h @ w + b
+            if i < last:
+                np.maximum(h, 0.0, out=h)
+        h -= h.max(axis=1, keepdims=True)
+        np.exp(h, out=h)
+        h /= h.sum(axis=1, keepdims=True)
+        return h
+
+
+@dataclass(slots=True)
+class LineModel:
+    networks: dict[str, Network]  # keys like "text/pass1"
+    card: dict
+
+    def has(self, kind: str) -> bool:
+        return f"{kind}/pass1" in self.networks
+
+    def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""
+        from .features import revision_features
+
+        if not self.has(kind):
+            kind = "text"
+        p1 = self.networks[f"{kind}/pass1"].predict_proba(X)
+        p2 = self.networks[f"{kind}/pass2"].predict_proba(revision_features(X, p1))
+        return p1, keep_or_remove(p1, p2)
+
+
+_BOILER = LABELS.index("boilerplate")
+
+
+def keep_or_remove(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
+    """The context pass decides keep or remove; which kind of kept line (title, byline, body,
+    caption) stays pass 1's call, made from the line's own look. The corpora that teach the
+    context pass mostly know "article or not", so its finer labels are the weaker ones."""
+    out = p1.copy()
+    keep1 = np.maximum(1.0 - p1[:, _BOILER], 1e-6)[:, None]
+    out *= (1.0 - p2[:, _BOILER])[:, None] / keep1
+    out[:, _BOILER] = p2[:, _BOILER]
+    return out
+
+
+def _arrays_of(model: LineModel) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    for key, net in sorted(model.networks.items()):
+        arrays[f"{key}/mean"] = net.mean
+        arrays[f"{key}/scale"] = net.scale
+        for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+            arrays[f"{key}/w{i}"] = w
+            arrays[f"{key}/b{i}"] = b
+    return arrays
+
+
+def save_model(model: LineModel, folder: str | Path) -> Path:
+    """Write weights.npz and model.json (the card, with the weights' sha256)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    arrays = _arrays_of(model)
+    # npz written with fixed member order; np.savez is deterministic for the same arrays
+    np.savez(buf, **{k: arrays[k].astype(np.float32) for k in sorted(arrays)})
+    data = buf.getvalue()
+    (folder / "weights.npz").write_bytes(data)
+    card = dict(model.card)
+    card.update(
+        {
+            "format": MODEL_FORMAT,
+            "labels": list(LABELS),
+            "features": {"pass1": list(LINE_FEATURES), "pass2": list(REVISION_FEATURES)},
+            "weights_file": "weights.npz",
+            "weights_sha256": hashlib.sha256(data).hexdigest(),
+            "networks": sorted(model.networks),
+        }
+    )
+    (folder / "model.json").write_text(
+        json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (folder / "README.md").write_text(card_markdown(card), encoding="utf-8")
+    return folder
+
+
+def card_markdown(card: dict) -> str:
+    """The model card for people: what it was trained on, under which licences, how it scores."""
+    out = [
+        f"# Line model {card.get('version', '')}",
+        "",
+        "Labels every line of a news page as " + ", ".join(f"`{x}`" for x in card["labels"]) + ".",
+        "Two passes of a small MLP per input kind (text scrape, HTML); weights in `weights.npz`",
+        f"(sha256 `{card['weights_sha256']}`, checked at load), everything else in `model.json`.",
+        "Loading runs no code from these files (`np.load(..., allow_pickle=False)`).",
+        "",
+        "## Training data and licences",
+        "",
+    ]
+    for kind, counts in sorted(card.get("training", {}).get("pages", {}).items()):
+        pages = ", ".join(f"{n} pages of {name}" for name, n in counts.items())
+        out.append(f"- {kind} network: {pages}")
+    out += ["", *[f"- {line}" for line in card.get("data_licences", [])], ""]
+    out += [
+        "## Features",
+        "",
+        f"Pass 1: {len(card['features']['pass1'])} features of the line and its neighbours. "
+        f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the 7 surrounding "
+        "lines, body-score windows, a few shape and cue features). Names in `model.json`.",
+        "",
+    ]
+    metrics = card.get("held_out_metrics")
+    if metrics:
+        out += [
+            "## Metrics on the held-out split (20 % of sites, never used in training)",
+            "",
+            "Body precision / recall / F1 over word tokens, per page then averaged. Gold "
+            "convention: `body` = article text only (L3S); `article` = headline, dates and "
+            "captions too (Dragnet), scored against every kept line.",
+            "",
+            "| corpus / input | pages | gold convention | precision | recall | F1 |",
+            "|---|---:|---|---:|---:|---:|",
+        ]
+        for key, m in sorted(metrics.items()):
+            out.append(
+                f"| {key} | {m['pages']} | {m['convention']} | {m['precision']:.3f} | "
+                f"{m['recall']:.3f} | {m['f1']:.3f} |"
+            )
+        out.append("")
+    cfg = card.get("training", {}).get("config")
+    if cfg:
+        out += ["## Training configuration", "", "```json", json.dumps(cfg, sort_keys=True), "```"]
+        out += ["", "Retrain: `cleaner train labelled -o models/line-model`.", ""]
+    return "\n".join(out)
+
+
+def read_model(folder: str | Path) -> LineModel:
+    folder = Path(folder)
+    card_path = folder / "model.json"
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"no model at {folder}: {card_path.name} is missing") from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{card_path}: not valid JSON ({exc})") from exc
+    if card.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{card_path}: format {card.get('format')!r}, expected {MODEL_FORMAT!r}")
+    if card.get("labels") != list(LABELS):
+        raise ModelError(f"{card_path}: labels {card.get('labels')} differ from {list(LABELS)}")
+    feats = card.get("features", {})
+    if feats.get("pass1") != list(LINE_FEATURES) or feats.get("pass2") != list(REVISION_FEATURES):
+        raise ModelError(
+            f"{card_path}: trained for other features than this code computes; retrain"
+        )
+    weights_path = folder / card.get("weights_file", "weights.npz")
+    data = weights_path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != card.get("weights_sha256"):
+        raise ModelError(f"{weights_path}: sha256 {digest[:12]}… does not match the model card")
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    networks: dict[str, Network] = {}
+    for key in card["networks"]:
+        n_layers = sum(1 for k in arrays if k.startswith(f"{key}/w"))
+        networks[key] = Network(
+            mean=arrays[f"{key}/mean"],
+            scale=arrays[f"{key}/scale"],
+            weights=[arrays[f"{key}/w{i}"] for i in range(n_layers)],
+            biases=[arrays[f"{key}/b{i}"] for i in range(n_layers)],
+        )
+    return LineModel(networks=networks, card=card)
+
+
+@lru_cache(maxsize=4)
+def _cached(folder: str) -> LineModel:
+    return read_model(folder)
+
+
+def load_model(path: str | Path | None = None) -> LineModel:
+    """The model at `path`, else $CLEANER_MODEL, else the shipped one (cached per process)."""
+    folder = path or os.environ.get("CLEANER_MODEL") or DEFAULT_MODEL_DIR
+    return _cached(str(Path(folder).resolve()))

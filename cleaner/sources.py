@@ -1,0 +1,516 @@
+"""Read inputs (.txt, .html/.htm, .jsonl, stdin, folders) into Records; decode bytes safely.
+
+Every input document becomes exactly one `Record`, in a deterministic order: a file is one
+record, a JSONL line is one record, stdin is one record (or one per line when it is JSONL).
+Nothing here raises for bad content: an input that cannot be read becomes a Record whose `error`
+names the file (and line) and says what went wrong, so a batch always finishes.
+
+Decisions worth knowing:
+- An empty (or whitespace-only) file is not an error here: it becomes a Record with text ""
+  and the cleaner returns an empty article that says why.
+- Size limits are checked before reading (`stat`), and stdin is read in chunks up to the limit,
+  so an oversized input is never loaded into memory. For JSONL the limit applies per line (one
+  line is one document), so a JSONL file may be as large as you like.
+- Text and HTML are passed through `cleaner.text.normalise` (NFC, one kind of newline, no
+  invisible or control characters, single spaces): the words never change.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .text import normalise
+
+
+@dataclass(slots=True)
+class Record:
+    """One input document. Exactly one of `text` / `html` is set, or `error` says why neither is."""
+
+    id: str
+    text: str | None = None
+    html: str | None = None
+    meta: dict = field(default_factory=dict)  # other fields of a JSONL record, passed through
+    error: str | None = None
+
+
+class InputError(ValueError):
+    """Bytes that are not a text document (binary content); the message says what they look like."""
+
+
+DEFAULT_MAX_BYTES = 20_000_000
+"""Largest document read (a file, stdin, or one JSONL line); larger ones become error records."""
+
+DEFAULT_MAX_LINE_CHARS = 2_000_000
+"""Longest single line of a text document passed on as one line. Longer lines are split at spaces
+into lines of at most this many characters (no character is dropped): it bounds the per-line work
+of the classifier without losing text. A 1 MB one-line scrape passes through unchanged."""
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+STDIN = "-"
+STDIN_ID = "<stdin>"
+
+# ---------------------------------------------------------------------------------------------
+# Decoding bytes
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with the UTF-16 LE BOM
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# File signatures of formats people accidentally feed to a text tool.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP (or DOCX/XLSX/EPUB)"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"\x1f\x8b", "GZIP"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BZh", "BZIP2"),
+    (b"\xfd7zXZ\x00", "XZ"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+    (b"\x28\xb5\x2f\xfd", "Zstandard"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office (OLE)"),
+    (b"SQLite format 3\x00", "SQLite"),
+    (b"\x00\x00\x01\x00", "ICO"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+)
+
+# Control bytes other than tab, LF, VT, FF, CR and ESC: rare in text, common in binary.
+_CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1E}
+_SNIFF_BYTES = 8192
+_MAX_CONTROL_RATIO = 0.05  # random bytes have ~10 %; text has none
+
+# <meta charset="x">, <meta http-equiv="Content-Type" content="text/html; charset=x">, <?xml ... ?>
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
+
+# What browsers do (WHATWG Encoding): these labels mean windows-1252, and a page cannot declare
+# UTF-16 in a <meta> it would have to be ASCII-compatible to contain.
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "l1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "windows-1252": "cp1252",
+    "x-user-defined": "cp1252",
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+}
+
+# Single-byte Latin-script code pages that charset_normalizer often confuses for one another on
+# short Western text (it calls French latin-1 "cp1257"). Among these we prefer cp1252, the web's
+# default, unless it turns letters into symbols inside words where the detected one does not.
+_LATIN_FAMILY = frozenset(
+    {
+        "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+        "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+        "mac_latin2", "mac_roman", "mac_iceland", "mac_turkish", "cp437", "cp850", "cp852",
+        "cp858", "cp775", "cp860", "cp861", "cp863", "cp865", "hp_roman8",
+    }
+)  # fmt: skip
+_NON_ASCII_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f’‘](?=[^\W\d_])")
+
+
+def binary_kind(data: bytes) -> str | None:
+    """Why `data` is binary ("looks like PNG", "NUL bytes", ...), or None if it may be text.
+
+    Call it only on bytes without a UTF-16/32 BOM: those legitimately contain NUL bytes."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return f"looks like {name}"
+    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return f"looks like {data[8:12].decode().strip()}"
+    sample = data[:_SNIFF_BYTES]
+    if not sample or _utf16_without_bom(sample):
+        return None
+    control = sum(1 for b in sample if b in _CONTROL_BYTES)
+    if control / len(sample) > _MAX_CONTROL_RATIO:
+        return "NUL bytes" if sample.count(0) * 4 >= control else "many control characters"
+    return None
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the NUL bytes sit in every other position (ASCII-range
+    UTF-16 text), else None."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 8:
+        return None
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def sniff_declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first 4 KB (`<meta charset>`, `http-equiv`, `<?xml`)."""
+    head = data[:4096]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    """A Python codec name for a declared charset label, or None if Python does not know it."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
+    """Decode a document's bytes; returns (text, encoding name). Not normalised.
+
+    Order (as browsers do): a BOM wins; then the declared charset (`declared`, e.g. from an HTTP
+    header, else a `<meta charset>` in the first 4 KB) if the bytes decode with it; then strict
+    UTF-8 (most of the web, and fast); then charset_normalizer's detection; last UTF-8 with
+    replacement characters, so decoding never fails. Raises InputError for binary content."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name
+    kind = binary_kind(data)
+    if kind:
+        raise InputError(f"binary content ({kind})")
+    utf16 = _utf16_without_bom(data[:_SNIFF_BYTES])
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
+    for label in (declared, sniff_declared_charset(data)):
+        codec = _codec(label)
+        if codec:
+            try:
+                return data.decode(codec), codec
+            except (UnicodeDecodeError, LookupError):
+                pass  # a lying declaration: fall through to detection
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    detected = _detect(data)
+    if detected:
+        return detected
+    return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    encoding = codecs.lookup(best.encoding).name.replace("-", "_")
+    text = str(best)
+    if encoding in _LATIN_FAMILY and encoding != "cp1252":
+        try:
+            western = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return text, encoding
+        if _symbols_in_words(western) <= _symbols_in_words(text):
+            return western, "cp1252"
+    return text, encoding
+
+
+def _symbols_in_words(text: str) -> int:
+    """How many non-letters sit between two letters (a sign of the wrong code page: "Za¿ó³æ")."""
+    return sum(1 for m in _NON_ASCII_IN_WORD.finditer(text, 0, 200_000) if not m[0].isalpha())
+
+
+# ---------------------------------------------------------------------------------------------
+# Turning decoded text into Records
+
+_HTML_TAG = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|span|a|table|br|h[1-6])"
+    r"[\s/>]",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when `text` starts with `<` and has HTML tags in its first 4 KB."""
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    return head.startswith("<") and _HTML_TAG.search(head) is not None
+
+
+def wrap_long_lines(text: str, max_line_chars: int) -> str:
+    """Split lines longer than `max_line_chars` at spaces; every character is kept."""
+    if max_line_chars <= 0 or len(text) <= max_line_chars:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > max_line_chars:
+            cut = line.rfind(" ", 0, max_line_chars + 1)
+            if cut <= 0:
+                cut = max_line_chars
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return "\n".join(out)
+
+
+def record_from_dict(
+    obj: dict, *, default_id: str, where: str, max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+) -> Record:
+    """A Record from a JSON object / dict with `id` and `text` or `html`; other keys go to meta.
+
+    When both are present, non-empty `html` wins (it carries DOM hints) and `text` is dropped."""
+    raw_id = obj.get("id")
+    rec_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
+    meta = {k: v for k, v in obj.items() if k not in ("id", "text", "html")}
+    text, html = obj.get("text"), obj.get("html")
+    for key, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            kind = type(value).__name__
+            return Record(rec_id, meta=meta, error=f"{where}: '{key}' is a {kind}, not a string")
+    if isinstance(html, str) and (html.strip() or text is None):
+        return Record(rec_id, html=normalise(html), meta=meta)
+    if isinstance(text, str):
+        return Record(rec_id, text=wrap_long_lines(normalise(text), max_line_chars), meta=meta)
+    return Record(rec_id, meta=meta, error=f"{where}: has neither 'text' nor 'html'")
+
+
+def record_from_text(
+    rec_id: str, text: str, *, kind: str = "auto", max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+) -> Record:
+    """A Record from a decoded document; kind is "text", "html" or "auto" (sniffed)."""
+    if kind == "html" or (kind == "auto" and looks_like_html(text)):
+        return Record(rec_id, html=normalise(text))
+    return Record(rec_id, text=wrap_long_lines(normalise(text), max_line_chars))
+
+
+def _human(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.0f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} KB"
+    return f"{n} bytes"
+
+
+def _too_big(what: str, size: int | None, max_bytes: int) -> str:
+    if size is None:
+        return f"{what} is over the {_human(max_bytes)} limit; raise --max-bytes"
+    return f"{what} is {_human(size)}, over the {_human(max_bytes)} limit; raise --max-bytes"
+
+
+def _kind_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return "auto"
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Each path as given, with folders replaced by their files: recursive, sorted, no hidden
+    files or folders. "-" (stdin) and missing paths pass through (they become records later)."""
+    for given in paths:
+        if given == STDIN:
+            yield given
+            continue
+        root = Path(given)
+        if not root.is_dir():
+            yield given
+            continue
+        found = [
+            p
+            for p in root.rglob("*")
+            if not any(part.startswith(".") for part in p.relative_to(root).parts) and p.is_file()
+        ]
+        for path in sorted(found, key=lambda p: p.relative_to(root).parts):
+            yield str(path)
+
+
+def iter_records(
+    paths: Iterable[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Record]:
+    """One Record per document in `paths` (files, folders, "-" for stdin), in order.
+
+    Kinds: `.txt` text, `.html/.htm` HTML, `.jsonl/.ndjson` one record a line; other files are
+    HTML when they start with `<` and contain HTML tags, else text. Stdin is JSONL when its
+    first non-space character is `{`, else sniffed the same way. Never raises for bad input."""
+    for name in expand_paths(paths):
+        if name == STDIN:
+            yield from _stdin_records(stdin or sys.stdin.buffer, max_bytes, max_line_chars)
+            continue
+        path = Path(name)
+        kind = _kind_of(path)
+        if kind == "jsonl":
+            yield from _jsonl_file_records(path, name, max_bytes, max_line_chars)
+        else:
+            yield _file_record(path, name, kind, max_bytes, max_line_chars)
+
+
+def _file_record(path: Path, name: str, kind: str, max_bytes: int, max_line_chars: int) -> Record:
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return Record(name, error=f"{name}: not a regular file")
+        if size > max_bytes:
+            return Record(name, error=f"{name}: " + _too_big("file", size, max_bytes))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        return Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
+    if len(data) > max_bytes:
+        return Record(name, error=f"{name}: " + _too_big("file", None, max_bytes))
+    return _bytes_record(name, data, kind, max_line_chars)
+
+
+def _bytes_record(name: str, data: bytes, kind: str, max_line_chars: int) -> Record:
+    try:
+        text, _encoding = decode_bytes(data)
+    except InputError as exc:
+        return Record(name, error=f"{name}: {exc}")
+    return record_from_text(name, text, kind=kind, max_line_chars=max_line_chars)
+
+
+def _jsonl_file_records(
+    path: Path, name: str, max_bytes: int, max_line_chars: int
+) -> Iterator[Record]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
+        return
+    with handle:
+        yield from _jsonl_records(handle, name, max_bytes, max_line_chars)
+
+
+def _jsonl_records(
+    stream: BinaryIO | io.BufferedReader, name: str, max_bytes: int, max_line_chars: int
+) -> Iterator[Record]:
+    """One Record per non-blank line; a bad line becomes an error Record naming file:line."""
+    line_no = 0
+    while True:
+        try:
+            line = stream.readline(max_bytes + 1)
+        except OSError as exc:
+            where = f"{name}:{line_no + 1}"
+            yield Record(where, error=f"{where}: cannot read ({exc})")
+            return
+        if not line:
+            return
+        line_no += 1
+        where = f"{name}:{line_no}"
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            size = len(line) + _skip_rest_of_line(stream)
+            yield Record(where, error=f"{where}: " + _too_big("line", size, max_bytes))
+            continue
+        if line_no == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
+        if not line.strip():
+            continue
+        yield _jsonl_line_record(line, where, max_line_chars)
+
+
+def _skip_rest_of_line(stream: BinaryIO | io.BufferedReader) -> int:
+    skipped = 0
+    while True:
+        more = stream.readline(1 << 20)
+        skipped += len(more)
+        if not more or more.endswith(b"\n"):
+            return skipped
+
+
+def _jsonl_line_record(line: bytes, where: str, max_line_chars: int) -> Record:
+    try:
+        decoded = line.decode("utf-8")
+    except UnicodeDecodeError:
+        try:  # JSONL should be UTF-8, but a legacy export is better read than refused
+            decoded, _ = decode_bytes(line)
+        except InputError as exc:
+            return Record(where, error=f"{where}: {exc}")
+    try:
+        obj = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        return Record(where, error=f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return Record(where, error=f"{where}: not valid JSON (nested too deeply)")
+    if not isinstance(obj, dict):
+        return Record(where, error=f"{where}: expected a JSON object, got {type(obj).__name__}")
+    return record_from_dict(obj, default_id=where, where=where, max_line_chars=max_line_chars)
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that replays bytes already read (for sniffing) before the rest of `stream`."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._prefix = prefix
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _stdin_records(stream: BinaryIO, max_bytes: int, max_line_chars: int) -> Iterator[Record]:
+    """Stdin is JSONL (streamed line by line) when it starts with `{`, else one document that is
+    read in chunks and refused once it passes `max_bytes`."""
+    chunks: list[bytes] = []
+    total = 0
+    first = b""
+    try:
+        while not first.strip(b" \t\r\n") and total <= max_bytes:
+            chunk = stream.read(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            first = b"".join(chunks)
+        if first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            reader = io.BufferedReader(_Prefixed(first, stream))
+            yield from _jsonl_records(reader, STDIN_ID, max_bytes, max_line_chars)
+            return
+        while total <= max_bytes:
+            chunk = stream.read(min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        yield Record(STDIN_ID, error=f"{STDIN_ID}: cannot read ({exc})")
+        return
+    if total > max_bytes:
+        yield Record(STDIN_ID, error=f"{STDIN_ID}: " + _too_big("input", None, max_bytes))
+        return
+    yield _bytes_record(STDIN_ID, b"".join(chunks), "auto", max_line_chars)

@@ -1,0 +1,343 @@
+"""Train the line model (needs scikit-learn; inference does not).
+
+Training data, in order of trust:
+1. the project's labelled documents (labelled/**/*.tsv; 5 labels, hand-checked; weighted up),
+2. L3S-GN1's own per-line labels (text model), 3. lines labelled from gold article text by
+alignment (Dragnet text and HTML, L3S HTML). Corpus pages of the held-out split (grouped by site,
+see corpora.site_split) are never read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .article import LABELS, Line
+from .corpora import (
+    GOLD_CONVENTION,
+    CorpusPage,
+    html_title_of,
+    iter_pages,
+    l3s_line_labels,
+    labels_from_gold,
+    mark_title,
+)
+from .features import LINE_FEATURES, line_features, revision_features
+from .labelled import iter_labelled_dir
+from .lines import Page, html_to_page, text_to_page
+from .model import LineModel, Network
+
+LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
+_WORDS_COL = LINE_FEATURES.index("words")
+MODEL_VERSION = "0.1.0"
+LABELLED_WEIGHT = 25.0
+MAX_LINES_PER_PAGE = 160
+"""Longer pages (mostly comment threads and link farms) contribute a weighted sample of their
+boilerplate lines: it keeps training time in check without changing what a page weighs."""
+"""Hand-labelled lines count this many times a corpus line (they are few, and exact)."""
+
+
+@dataclass(slots=True)
+class Examples:
+    X: list[np.ndarray]
+    y: list[np.ndarray]
+    w: list[np.ndarray]
+    groups: list[str]  # one per page: the site, for grouped folds
+
+    def add(self, page: Page, labels: list[str], group: str, weight: float = 1.0) -> None:
+        """Features of a whole page (context needs all its lines); on long pages only a seeded
+        sample of the boilerplate lines is kept for fitting, weighted up to stand for the rest."""
+        if not page.lines:
+            return
+        X = line_features(page)
+        y = np.array([LABEL_INDEX[lab] for lab in labels], dtype=np.int64)
+        nwords = np.expm1(X[:, _WORDS_COL])  # the column holds log1p(words)
+        w = weight * (1.0 + np.log1p(nwords)).astype(np.float32)
+        boiler = np.flatnonzero(y == LABEL_INDEX["boilerplate"])
+        room = MAX_LINES_PER_PAGE - (len(y) - len(boiler))
+        if len(y) > MAX_LINES_PER_PAGE and room < len(boiler):
+            room = min(max(room, MAX_LINES_PER_PAGE // 3), len(boiler))
+            rng = np.random.default_rng(len(self.y))
+            kept = rng.choice(boiler, size=room, replace=False)
+            scale = len(boiler) / room
+            w[boiler] = 0.0  # weight 0 = not fitted on; the row stays for its neighbours' sake
+            w[kept] = weight * (1.0 + np.log1p(nwords[kept])) * scale
+        self.X.append(X)
+        self.y.append(y)
+        self.w.append(w)
+        self.groups.append(group)
+
+    def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """All lines of all pages (rows with weight 0 are context only, never fitted on)."""
+        sizes = [len(y) for y in self.y]
+        g = np.repeat(np.arange(len(sizes)), sizes)
+        return np.vstack(self.X), np.concatenate(self.y), np.concatenate(self.w), g
+
+
+# --- corpus labels (cached: aligning gold text is the slow part) --------------------------------
+
+
+def _label_page(args: tuple[CorpusPage, str]) -> tuple[str, str, list[str], list[str]] | None:
+    page, kind = args
+    gold = page.gold()
+    extras = page.gold_with_extras() if page.corpus == "l3s-gn1" else None
+    if kind == "html":
+        parsed = html_to_page(page.html_path.read_bytes())
+    else:
+        parsed = text_to_page(page.text_path.read_text(encoding="utf-8", errors="replace"))
+    if not parsed.lines or not gold.strip():
+        return None
+    labels = labels_from_gold(parsed.lines, gold, extras, parsed.html_title)
+    return page.id, kind, [ln.text for ln in parsed.lines], labels
+
+
+def corpus_labels(
+    corpus: str,
+    kind: str,
+    cache_dir: Path,
+    workers: int = 2,
+    shared: Path | None = None,
+    split: str = "fit",
+) -> dict[str, list[str]]:
+    """{page id: line labels} for a split, cached in cache_dir keyed by the line texts."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"labels-{corpus}-{kind}.json"
+    cached: dict = json.loads(path.read_text()) if path.exists() else {}
+    pages = [p for p in iter_pages(corpus, split, shared) if p.id not in cached]
+    if pages:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_label_page, [(p, kind) for p in pages], chunksize=8):
+                if result is None:
+                    continue
+                pid, _, texts, labels = result
+                digest = hashlib.sha1("\n".join(texts).encode()).hexdigest()
+                cached[pid] = {"lines": digest, "labels": labels}
+        path.write_text(json.dumps(cached, sort_keys=True))
+    return cached
+
+
+def corpus_examples(
+    corpus: str,
+    kind: str,
+    cache_dir: Path,
+    ex: Examples,
+    shared: Path | None = None,
+    split: str = "fit",
+) -> int:
+    cached = corpus_labels(corpus, kind, cache_dir, shared=shared, split=split)
+    n = 0
+    for page in iter_pages(corpus, split, shared):
+        entry = cached.get(page.id)
+        if entry is None:
+            continue
+        if kind == "html":
+            parsed = html_to_page(page.html_path.read_bytes())
+        else:
+            parsed = text_to_page(page.text_path.read_text(encoding="utf-8", errors="replace"))
+        texts = [ln.text for ln in parsed.lines]
+        if hashlib.sha1("\n".join(texts).encode()).hexdigest() != entry["lines"]:
+            continue  # rendering changed since the cache was made; skip rather than mislabel
+        labels = entry["labels"]
+        title = parsed.html_title if kind == "html" else html_title_of(page.html_path)
+        labels = mark_title(parsed.lines, labels, title)
+        if GOLD_CONVENTION[corpus] == "article":
+            labels = refine_article_labels(texts, labels)
+        ex.add(parsed, labels, page.site)
+        n += 1
+    return n
+
+
+_BYLINE_LIKE = re.compile(
+    r"^(?:by|posted|published|updated|written by|filed under)\b|^\(?(?:ap|reuters|afp)\)?$"
+    r"|^\w+ \d{1,2}, \d{4}|^\d{1,2} \w+ \d{4}|^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    re.I,
+)
+_CAPTION_LIKE = re.compile(
+    r"\((?:AP|Reuters|AFP|Getty)[^)]*(?:Photo|Images)[^)]*\)|\bPhoto(?:graph)?:|\bGetty Images\b"
+    r"|\bfile photo\b|^\(?(?:photo|image|credit):",
+    re.I,
+)
+
+
+def refine_article_labels(texts: list[str], labels: list[str]) -> list[str]:
+    """Dragnet's gold keeps dates, bylines and captions with the text, so alignment calls them
+    body. Give the obvious ones their own label, so they agree with the hand-labelled pages."""
+    out = list(labels)
+    for i, (text, lab) in enumerate(zip(texts, labels, strict=True)):
+        if lab != "body":
+            continue
+        n_words = len(text.split())
+        if n_words <= 14 and _BYLINE_LIKE.search(text):
+            out[i] = "byline"
+        elif n_words <= 80 and _CAPTION_LIKE.search(text):
+            out[i] = "caption"
+    return out
+
+
+def l3s_line_examples(ex: Examples, shared: Path | None = None, split: str = "fit") -> int:
+    n = 0
+    for page in iter_pages("l3s-gn1", split, shared):
+        rows = l3s_line_labels(page)
+        if not rows:
+            continue
+        lines = [Line(text=t, index=i) for i, (_, t) in enumerate(rows)]
+        ex.add(Page(lines=lines), [lab for lab, _ in rows], page.site)
+        n += 1
+    return n
+
+
+def labelled_examples(folders: Iterable[Path], ex: Examples) -> int:
+    n = 0
+    for folder in folders:
+        for doc in iter_labelled_dir(folder):
+            if doc.meta.get("split", "train") != "train":
+                continue
+            labels = [ln.label for ln in doc.lines]
+            lines = [
+                Line(text=ln.text, index=ln.index, blank_before=ln.blank_before) for ln in doc.lines
+            ]
+            ex.add(Page(lines=lines), labels, doc.site, LABELLED_WEIGHT)
+            n += 1
+    return n
+
+
+# --- fitting -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TrainConfig:
+    hidden: tuple[int, ...] = (64, 32)
+    pass2_hidden: tuple[int, ...] = (16,)
+    alpha: float = 1e-3
+    max_iter: int = 60
+    folds: int = 2
+    split: str = "fit"  # corpus pages to learn from: "fit" = all but test; "train" = without dev
+    seed: int = 0
+
+
+def _fit_network(
+    X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: TrainConfig, hidden: tuple[int, ...]
+) -> Network:
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(X)
+    clf = MLPClassifier(
+        hidden_layer_sizes=hidden,
+        alpha=cfg.alpha,
+        max_iter=cfg.max_iter,
+        batch_size=512,
+        random_state=cfg.seed,
+        early_stopping=False,
+        n_iter_no_change=6,
+        tol=1e-4,
+    )
+    clf.fit(scaler.transform(X), y, sample_weight=w)
+    # classes missing from the training data get a column of zeros (never predicted)
+    weights = [c.astype(np.float32) for c in clf.coefs_]
+    biases = [b.astype(np.float32) for b in clf.intercepts_]
+    if len(clf.classes_) != len(LABELS):
+        full_w = np.zeros((weights[-1].shape[0], len(LABELS)), dtype=np.float32)
+        full_b = np.full(len(LABELS), -30.0, dtype=np.float32)
+        for j, cls in enumerate(clf.classes_):
+            full_w[:, cls] = weights[-1][:, j]
+            full_b[cls] = biases[-1][j]
+        weights[-1], biases[-1] = full_w, full_b
+    scale = scaler.scale_.astype(np.float32)
+    scale[scale == 0] = 1.0
+    return Network(scaler.mean_.astype(np.float32), scale, weights, biases)
+
+
+def fit_two_pass(ex: Examples, cfg: TrainConfig, log=print) -> tuple[Network, Network]:
+    """Pass 1 on all lines; pass 2 on pass-1 scores made out-of-fold (grouped by site), so the
+    context pass learns from scores like those it will see on unseen pages."""
+    from sklearn.model_selection import GroupKFold
+
+    X, y, w, page_of = ex.stacked()
+    groups = np.array(ex.groups)[page_of]
+    fit_rows = w > 0
+    p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
+    for k, (tr, te) in enumerate(GroupKFold(n_splits=cfg.folds).split(X, y, groups)):
+        t = time.perf_counter()
+        tr = tr[fit_rows[tr]]
+        net = _fit_network(X[tr], y[tr], w[tr], cfg, cfg.hidden)
+        p1_oof[te] = net.predict_proba(X[te])
+        log(f"  fold {k + 1}/{cfg.folds}: {len(tr)} lines, {time.perf_counter() - t:.0f}s")
+    R = np.vstack(
+        [revision_features(X[page_of == i], p1_oof[page_of == i]) for i in range(len(ex.y))]
+    )
+    t = time.perf_counter()
+    pass1 = _fit_network(X[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.hidden)
+    pass2 = _fit_network(R[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.pass2_hidden)
+    log(f"  final passes: {time.perf_counter() - t:.0f}s")
+    return pass1, pass2
+
+
+def train_model(
+    labelled_dirs: list[Path],
+    *,
+    shared: Path | None,
+    cache_dir: Path,
+    kinds: tuple[str, ...] = ("text", "html"),
+    cfg: TrainConfig | None = None,
+    log=print,
+) -> LineModel:
+    cfg = cfg or TrainConfig()
+    networks: dict[str, Network] = {}
+    sources: dict[str, dict[str, int]] = {}
+    use_corpora = shared is not None and (shared / "corpora").is_dir()
+    for kind in kinds:
+        ex = Examples([], [], [], [])
+        counts: dict[str, int] = {}
+        if kind == "text":
+            counts["labelled"] = labelled_examples(labelled_dirs, ex)
+            if use_corpora:
+                counts["l3s-gn1 lines"] = l3s_line_examples(ex, shared, cfg.split)
+                counts["dragnet text"] = corpus_examples(
+                    "dragnet", "text", cache_dir, ex, shared, cfg.split
+                )
+        elif use_corpora:
+            for corpus in ("dragnet", "l3s-gn1"):
+                counts[f"{corpus} html"] = corpus_examples(
+                    corpus, "html", cache_dir, ex, shared, cfg.split
+                )
+        if not ex.y:
+            log(f"{kind}: no training pages; skipped")
+            continue
+        log(f"{kind}: {sum(len(y) for y in ex.y)} lines from {counts}")
+        networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fit_two_pass(ex, cfg, log)
+        sources[kind] = counts
+    if not networks:
+        raise ValueError("no training data: give labelled documents or ../shared/corpora")
+    card = {
+        "version": MODEL_VERSION,
+        "data_licences": [
+            "labelled/: documents written by the cleaner team (CC0) and the five seed scrapes "
+            "the user provided as their example (may be copied)",
+            "Dragnet (Moz, 2012; 1,381 news/blog pages): data under AGPLv3. Only weights are "
+            "shipped, no page text",
+            "L3S-GN1 (Kohlschütter et al., WSDM 2010; 621 Google News pages): research use only. "
+            "Only weights are shipped; treat the model as research-use where that licence binds",
+        ],
+        "training": {
+            "pages": sources,
+            "config": {
+                "hidden": list(cfg.hidden),
+                "pass2_hidden": list(cfg.pass2_hidden),
+                "alpha": cfg.alpha,
+                "max_iter": cfg.max_iter,
+                "folds": cfg.folds,
+                "split": cfg.split,
+                "seed": cfg.seed,
+            },
+        },
+    }
+    return LineModel(networks=networks, card=card)

@@ -1,0 +1,122 @@
+"""Page → lines → features: the rendering and the cues the classifier relies on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleaner.features import (
+    LINE_FEATURES,
+    OWN_FEATURES,
+    REVISION_FEATURES,
+    line_features,
+    revision_features,
+)
+from cleaner.lines import html_to_page, looks_like_html, text_to_page
+from cleaner.text import normalise, words
+
+
+def col(X: np.ndarray, name: str) -> np.ndarray:
+    return X[:, LINE_FEATURES.index(name)]
+
+
+def test_text_lines_keep_words_and_mark_paragraph_breaks() -> None:
+    page = text_to_page("Title here\r\n\r\nFirst\u00a0 paragraph.\u200b\n\n\nSecond one.\n")
+    assert [ln.text for ln in page.lines] == ["Title here", "First paragraph.", "Second one."]
+    assert [ln.blank_before for ln in page.lines] == [False, True, True]
+
+
+def test_normalise_changes_no_words() -> None:
+    raw = "Caf\u0065\u0301 \u201cquoted\u201d\u2014dash\tand\u2009thin"
+    assert words(normalise(raw)) == words(raw.replace("\u0065\u0301", "\u00e9"))
+    assert normalise("a\u00a0 b\r\nc\u200b d  \t") == "a b\nc d"
+
+
+def test_html_renders_blocks_skips_scripts_and_hidden_and_keeps_dom_hints() -> None:
+    html = """<html><head><title>Big news | Site</title>
+    <meta property="og:site_name" content="The Site"></head><body>
+    <nav class="main-menu"><ul><li><a href="/">Home</a></li>
+    <li><a href="/w">World</a></li></ul></nav>
+    <article class="story-body"><h1>Big news</h1><p>First <b>bold</b>
+    paragraph with a <a href="#">link</a>.</p><script>var x = 1;</script>
+    <div style="display: none">hidden text</div><p hidden>also hidden</p>
+    <table><tr><td>cell one</td><td>cell two</td></tr></table>
+    <p>Line one<br>line two</p></article>
+    <footer class="site-footer">© 2025 The Site</footer></body></html>"""
+    page = html_to_page(html)
+    texts = [ln.text for ln in page.lines]
+    assert texts == [
+        "Home",
+        "World",
+        "Big news",
+        "First bold paragraph with a link.",
+        "cell one\tcell two",
+        "Line one",
+        "line two",
+        "© 2025 The Site",
+    ] or texts == [
+        "Home",
+        "World",
+        "Big news",
+        "First bold paragraph with a link.",
+        "cell one cell two",
+        "Line one",
+        "line two",
+        "© 2025 The Site",
+    ]
+    assert page.html_title == "Big news | Site" and page.site_name == "The Site"
+    by_text = {ln.text: ln for ln in page.lines}
+    assert by_text["Home"].dom.link_chars == 4 and "nav" in by_text["Home"].dom.path
+    assert by_text["Big news"].dom.tag == "h1"
+    assert "story" in by_text["Big news"].dom.attrs
+    assert by_text["First bold paragraph with a link."].dom.link_chars == 4
+    assert "footer" in by_text["© 2025 The Site"].dom.path
+
+
+def test_html_without_body_or_text_is_reported_not_raised() -> None:
+    assert html_to_page("<html><head><title>x</title></head></html>").lines == []
+    assert html_to_page("").notes
+    assert looks_like_html("<!DOCTYPE html><html>") and not looks_like_html("Plain <b> text")
+
+
+def test_teaser_duplicate_and_cut_length_cues() -> None:
+    lede = (
+        "TOKYO, Japan: U.S. President Donald Trump and Japanese Prime Minister Sanae Takaichi "
+        "signed a landmark agreement on October 28 to secure supplies of rare earths."
+    )
+    teaser = lede[:120] + "..."
+    page = text_to_page(
+        "\n".join(
+            [lede, "Another paragraph about rare earths and Japan.", teaser, "Share", "Share"]
+        )
+    )
+    X = line_features(page)
+    assert col(X, "teaser_of_other").tolist() == [0, 0, 1, 0, 0]
+    assert col(X, "has_teaser")[0] == 1
+    assert col(X, "end_ellipsis")[2] == 1
+    assert col(X, "dup_count")[3] > 0 and col(X, "dup_count")[1] == 0
+    assert col(X, "cue_share")[3] > 0
+
+
+def test_topic_fit_separates_unrelated_headlines() -> None:
+    body = [
+        "Japan and the United States signed a rare earths framework in Tokyo on Tuesday.",
+        "The rare earths framework aims to secure supply chains for Japan and the United States.",
+        "Officials in Tokyo said the framework covers rare earths processing and stockpiles.",
+    ]
+    other = "Salman Khan celebrates his sixtieth birthday with a grand farmhouse party."
+    X = line_features(text_to_page("\n".join([*body, other])))
+    fit = col(X, "topic_fit")
+    assert fit[3] < 0.2 < min(fit[:3])
+
+
+def test_feature_matrix_shapes_and_revision_features() -> None:
+    page = text_to_page("a\nb c d\ne f g h.")
+    X = line_features(page)
+    assert X.shape == (3, len(LINE_FEATURES)) and X.dtype == np.float32
+    assert len(OWN_FEATURES) < len(LINE_FEATURES)
+    probs = np.full((3, 5), 0.2, dtype=np.float32)
+    R = revision_features(X, probs)
+    assert R.shape == (3, len(REVISION_FEATURES))
+    assert np.isfinite(R).all()
+    one = revision_features(X[:1], probs[:1])  # a one-line page has every window shorter
+    assert one.shape == (1, R.shape[1])
