@@ -1,0 +1,195 @@
+"""End-to-end wire tracking: the seeds (001 = Reuters wire), bad input, CLI, store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cleaner.track.index import tokens
+from cleaner.track.pipeline import TrackError, track
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "seeds"
+
+# The article body of each seed (1-based inclusive line ranges): what a perfect cleaner keeps.
+BODY = {
+    "000": [(3, 14)],
+    "001": [(1, 47)],
+    "002": [(5, 12)],
+    "003": [(1, 2), (4, 10)],
+    "004": [(6, 6), (8, 8), (17, 27)],  # with its "Bloomberg" byline
+}
+
+
+def _seed(key: str) -> str:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seeds not available at {SEEDS}")
+    return next(SEEDS.glob(f"{key}_*.txt")).read_text(encoding="utf-8")
+
+
+def _body(key: str) -> str:
+    lines = _seed(key).split("\n")
+    return "\n".join(ln for a, b in BODY[key] for ln in lines[a - 1 : b])
+
+
+@pytest.fixture(scope="module")
+def seed_reports() -> dict[str, dict]:
+    recs = [{"id": k, "text": _body(k), "role": "rewrite"} for k in ("000", "002", "003", "004")]
+    reports = track(recs, wires=[{"id": "001", "text": _body("001")}], no_clean=True)
+    return {r["id"]: r for r in reports}
+
+
+def test_seed_rewrites_match_001_partially(seed_reports):
+    for key in ("000", "002", "003"):
+        r = seed_reports[key]
+        assert r["wire_ids"] == ["001"], key
+        assert r["derivation"] == "partially", (key, r["scores"]["derivation_probs"])
+        assert r["credits_wire"] is False  # none of them names Reuters
+        kinds = {s["kind"] for s in r["spans"]}
+        assert "rewrite" in kinds and "new" in kinds
+
+
+def test_seed_004_bloomberg_matches_nothing(seed_reports):
+    r = seed_reports["004"]
+    assert r["wire_ids"] == [] and r["derivation"] == "non"
+    assert r["discrepancies"] == []
+    assert all(s["kind"] == "new" and s["wire_id"] is None for s in r["spans"])
+
+
+def test_seed_004_is_detected_as_bloomberg_copy():
+    recs = [{"id": "004", "text": _body("004")}, {"id": "000", "text": _body("000")}]
+    reports = {r["id"]: r for r in track(recs, wires=[{"id": "001", "text": _body("001")}],
+                                         no_clean=True)}
+    assert reports["004"]["role"] == "wire" and reports["004"]["agency"] == "Bloomberg"
+    assert reports["001"]["agency"] == "Reuters"
+    assert reports["000"]["wire_ids"] == ["001"]
+
+
+def test_seed_examples_found(seed_reports):
+    def has(key, kind, wire_part):
+        return any(d["kind"] == kind and wire_part in d["wire_text"]
+                   for d in seed_reports[key]["discrepancies"])
+
+    assert has("003", "hedge-dropped", "up to 5.5 million")
+    assert has("002", "number-changed", "4% and 1%")
+    assert has("000", "quote-altered", "stop importing Russian")
+
+
+def test_seed_spans_offsets_and_wire_spans(seed_reports):
+    wire = _body("001")
+    for key in ("000", "002", "003"):
+        body = _body(key)
+        last = 0
+        for s in seed_reports[key]["spans"]:
+            assert last <= s["start"] < s["end"] <= len(body)
+            last = s["end"]
+            if s["kind"] == "verbatim":
+                # a verbatim span's words (punctuation aside) are a run of its wire span's words
+                words = " ".join(tokens(body[s["start"] : s["end"]]))
+                assert words in " ".join(tokens(wire[s["wire_start"] : s["wire_end"]]))
+        statuses = {w["status"] for w in seed_reports[key]["wire_sentences"]}
+        assert "dropped" in statuses and statuses & {"kept", "paraphrased"}
+
+
+def test_seed_reports_feed_the_store(seed_reports, tmp_path):
+    from cleaner.track.profiles import Profiles
+
+    store = tmp_path / "p.sqlite"
+    with Profiles(store) as prof:
+        first = prof.add(seed_reports.values())
+        again = prof.add(seed_reports.values())
+        assert first.added == 5 and again.added == 0
+        assert len(prof.profiles()) >= 1
+
+
+def test_raw_seeds_through_the_cleaner():
+    try:
+        from cleaner.clean import clean
+
+        clean("Probe line.\n", kind="text")
+    except Exception as exc:  # module or shipped line model not there yet
+        pytest.skip(f"cleaner.clean not usable: {exc}")
+    recs = [{"id": k, "text": _seed(k)} for k in ("000", "002", "003", "004")]
+    reports = {r["id"]: r for r in track(recs, wires=[{"id": "001", "text": _seed("001")}])}
+    for key in ("000", "002"):
+        assert reports[key].get("wire_ids") == ["001"], reports[key]
+    assert "001" not in (reports["004"].get("wire_ids") or [])
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+WIRE = ("TOKYO (Reuters) - The company said on Tuesday it would cut up to 500 jobs at its plant "
+        "in Osaka by 2026. Shares rose 3% after the announcement, the Nikkei reported. "
+        "(Reporting by A. Writer; Editing by B. Editor)")
+
+
+def test_empty_corpus_is_an_error():
+    with pytest.raises(TrackError, match="empty corpus"):
+        track([], no_clean=True)
+
+
+def test_duplicate_ids_name_the_id():
+    recs = [{"id": "a", "text": WIRE}, {"id": "b", "text": "x y z"}, {"id": "a", "text": "q"}]
+    with pytest.raises(TrackError, match="'a'"):
+        track(recs, no_clean=True)
+
+
+def test_record_without_text_fails_alone():
+    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}, {"id": "empty", "text": ""},
+            {"id": "r", "text": WIRE}]
+    reports = {r["id"]: r for r in track(recs, no_clean=True)}
+    assert "no text" in reports["empty"]["error"]
+    assert reports["w"]["role"] == "wire"
+    # r is a second copy of the same Reuters story: the agency's own copy stays the original
+    assert reports["r"]["role"] == "rewrite" and reports["r"]["wire_ids"] == ["w"]
+    assert reports["r"]["derivation"] == "wholly" and reports["r"]["credits_wire"] is True
+
+
+def test_cli_track_writes_report_and_exit_codes(tmp_path):
+    from cleaner.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    rows = [{"id": "w", "text": WIRE, "outlet": "reuters.com"},
+            {"id": "r", "text": WIRE.replace("500", "600"), "url": "https://www.example.com/a"},
+            {"id": "bad"}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "rep.jsonl"
+    store = tmp_path / "s.sqlite"
+    code = main(["track", str(corpus), "--no-clean", "-o", str(out), "--store", str(store)])
+    assert code == 1  # one record failed
+    reps = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert reps["r"]["outlet"] == "example.com" and reps["r"]["wire_ids"] == ["w"]
+    assert any(d["kind"] == "number-changed" for d in reps["r"]["discrepancies"])
+    assert "error" in reps["bad"]
+    assert main(["profiles", "--store", str(store), "--format", "json"]) == 0
+
+
+def test_cli_bad_store_writes_nothing(tmp_path, capsys):
+    from cleaner.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "w", "text": WIRE}) + "\n", encoding="utf-8")
+    bad = tmp_path / "not.sqlite"
+    bad.write_text("this is not a database", encoding="utf-8")
+    out = tmp_path / "rep.jsonl"
+    assert main(["track", str(corpus), "--no-clean", "-o", str(out), "--store", str(bad)]) == 2
+    assert not out.exists()
+    assert "not.sqlite" in capsys.readouterr().err
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    assert main(["track", str(corpus), "--no-clean", "-o", str(out), "--store", str(other)]) == 2
+    assert not out.exists()
+
+
+def test_cli_duplicate_ids_exit_2(tmp_path, capsys):
+    from cleaner.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text((json.dumps({"id": "x", "text": WIRE}) + "\n") * 2, encoding="utf-8")
+    out = tmp_path / "rep.jsonl"
+    assert main(["track", str(corpus), "--no-clean", "-o", str(out)]) == 2
+    assert "duplicate record id 'x'" in capsys.readouterr().err
+    assert not out.exists()
