@@ -9,7 +9,7 @@ from .features import line_features
 from .lines import Page, to_page
 from .model import LineModel, load_model
 from .outlet import guess_outlet
-from .reasons import reason_for
+from .reasons import explain
 from .recurring import SiteLines
 from .sources import Record
 
@@ -89,7 +89,7 @@ def _apply_site_lines(
 ) -> None:
     for i, ln in enumerate(page.lines):
         n = site.pages_with(ln.text)
-        if n and labels[i] not in ("title", "byline", "boilerplate"):
+        if n and labels[i] not in ("title", "byline"):
             labels[i] = "boilerplate"
             notes[i] = f"recurs on {n} of {site.pages} pages from {site.site}"
 
@@ -108,11 +108,11 @@ def article_from_page(
         _apply_site_lines(page, labels, notes, site_lines)
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
+    reasons = explain(X, p1, p2, labels)
     for i, ln in enumerate(page.lines):
         ln.label = labels[i]
         ln.score = float(p2[i, LABELS.index(labels[i])])
-        reason = reason_for(labels[i], X[i], p1[i], p2[i], LABELS)
-        ln.reason = f"{notes[i]}; {reason}" if i in notes else reason
+        ln.reason = f"{notes[i]}; {reasons[i]}" if i in notes else reasons[i]
     title = next((ln.text for ln in page.lines if ln.label == "title"), None)
     bylines = [ln.text for ln in page.lines if ln.label == "byline"]
     body = "\n".join(ln.text for ln in page.lines if ln.label == "body")

@@ -38,7 +38,8 @@ _CUE_PHRASES: dict[str, str] = {
     "share": "share shares shared tweet whatsapp facebook twitter linkedin pinterest reddit "
     "telegram instagram youtube tiktok print|this email|this copy|link font|resizer",
     "newsletter": "newsletter newsletters subscribe subscription subscribed sign|up signup "
-    "inbox daily|dose get|notified don't|spam unsubscribe notifications alerts",
+    "inbox daily|dose get|notified don't|spam unsubscribe notifications alerts abonnieren "
+    "s'abonner suscríbete iscriviti assine",
     "legal": "copyright all|rights|reserved cookie cookies privacy terms|of|use terms|of|service "
     "consent gdpr",
     "account": "login log|in log|out logout sign|in register my|account subscribers|only "
@@ -48,10 +49,14 @@ _CUE_PHRASES: dict[str, str] = {
     "about|us advertise sitemap careers archive archives rss",
     "related": "related read|more read|also see|also more|from also|read recommended popular "
     "most|read most|viewed trending you|may|also|like more|stories latest|news top|stories "
-    "editor's|picks continue|reading more|information",
+    "editor's|picks continue|reading more|information "
+    # the same in the other languages we see most (de, fr, es, it, pt, nl)
+    "lesen|sie|auch mehr|zum|thema weitere|artikel auch|interessant lire|aussi voir|aussi "
+    "lea|también lee|también te|puede|interesar leggi|anche leia|também lees|ook",
     "comment": "comment comments reply replies posted|by said|on wrote add|a|comment "
     "view|comments report|abuse like likes upvote",
-    "ad": "advertisement advertising sponsored promoted partner|content adchoices",
+    "ad": "advertisement advertising sponsored promoted partner|content adchoices anzeige "
+    "werbung publicité publicidad pubblicità publicidade advertentie",
     "byline": "staff|writer correspondent contributor reporter columnist",
     "date": "january february april june july august september october november december "
     "jan feb apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
@@ -73,10 +78,11 @@ _CUE_NAMES = tuple(dict.fromkeys([*_CUE_PHRASES, *_CUE_REGEX]))
 _CUE_RX = {name: re.compile(rx, re.M) for name, rx in _CUE_REGEX.items()}
 
 
-def _phrase_tables() -> tuple[dict[str, int], dict[tuple[str, ...], int], int]:
+def _phrase_tables() -> tuple[dict[str, int], dict[str, list[tuple[tuple[str, ...], int, int]]]]:
+    """Single cue words -> family; multi-word phrases indexed by their longest (rarest) word,
+    so a line is only scanned for a phrase when that word occurs in it."""
     single: dict[str, int] = {}
-    multi: dict[tuple[str, ...], int] = {}
-    longest = 1
+    multi: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
     for name, phrases in _CUE_PHRASES.items():
         j = _CUE_NAMES.index(name)
         for phrase in phrases.split():
@@ -84,13 +90,13 @@ def _phrase_tables() -> tuple[dict[str, int], dict[tuple[str, ...], int], int]:
             if len(parts) == 1:
                 single[parts[0]] = j
             else:
-                multi[parts] = j
-                longest = max(longest, len(parts))
-    return single, multi, longest
+                key = max(range(len(parts)), key=lambda k: (len(parts[k]), -k))
+                multi.setdefault(parts[key], []).append((parts, key, j))
+    return single, multi
 
 
-_CUE_SINGLE, _CUE_MULTI, _CUE_LONGEST = _phrase_tables()
-_CUE_MULTI_FIRST = frozenset(k[0] for k in _CUE_MULTI)
+_CUE_SINGLE, _CUE_MULTI = _phrase_tables()
+_CUE_MULTI_KEYS = frozenset(_CUE_MULTI)
 
 # Prompts speak to the reader ("Get your daily ...", "Join us", "Sign up to our ..."), articles
 # mostly do not (outside quotes).
@@ -202,7 +208,7 @@ _CUE_SINGLE_KEYS = frozenset(_CUE_SINGLE)
 
 
 def _cue_counts(joined: str, starts: list[int], tokens: list[list[str]]) -> np.ndarray:
-    """Distinct cue words and phrases per line and family, plus regex cue matches."""
+    """Distinct cue words and phrase occurrences per line and family, plus regex cue matches."""
     n = len(tokens)
     out = np.zeros((n, len(_CUE_NAMES)), dtype=np.float32)
     single, multi = _CUE_SINGLE, _CUE_MULTI
@@ -211,12 +217,13 @@ def _cue_counts(joined: str, starts: list[int], tokens: list[list[str]]) -> np.n
         if hits:
             for w in hits:
                 out[i, single[w]] += 1.0
-        if not _CUE_MULTI_FIRST.isdisjoint(ws):
+        keys = _CUE_MULTI_KEYS.intersection(ws)
+        if keys:
             for k, w in enumerate(ws):
-                if w in _CUE_MULTI_FIRST:
-                    for size in range(2, _CUE_LONGEST + 1):
-                        j = multi.get(tuple(ws[k : k + size]))
-                        if j is not None:
+                if w in keys:
+                    for parts, at, j in multi[w]:
+                        lo = k - at
+                        if lo >= 0 and tuple(ws[lo : lo + len(parts)]) == parts:
                             out[i, j] += 1.0
     for name, rx in _CUE_RX.items():
         j = _CUE_NAMES.index(name)

@@ -1,79 +1,91 @@
-"""Explain a line's label in words, from the feature values that drove it.
+"""Explain each line's label in words, from the feature values that drove it.
 
 The classifier decides; this module says which of the cues it was given stand out for the line,
-so a reader can audit a removal without reading weights. Reasons are ordered from the most to
-the least specific cue; the first that applies is used, with the score appended."""
+so a reader can audit a removal without reading weights. For a removed line the first cue in
+`_BOILERPLATE_CUES` that applies is named (most specific first); every reason ends with the
+final score, and says so when the context pass changed pass 1's label. Computed for a whole page
+at once with numpy: explaining must not cost more than classifying."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .article import LABELS
 from .features import LINE_FEATURES
 
 _F = {name: i for i, name in enumerate(LINE_FEATURES)}
-
-_CUE_WORDS = {
-    "cue_newsletter": "a newsletter/subscription prompt",
-    "cue_share": "a share bar",
-    "cue_app": "an app prompt",
-    "cue_legal": "copyright/legal/cookie text",
-    "cue_account": "a login/account prompt",
-    "cue_related": "a 'related/read more' cue",
-    "cue_comment": "comment-section words",
-    "cue_ad": "an advertisement marker",
-    "cue_nav": "navigation words",
-}
+_RUN4 = float(np.log1p(4))
 
 
-def _words(row: np.ndarray) -> int:
-    return int(round(float(np.expm1(row[_F["words"]]))))
+def _col(X: np.ndarray, name: str) -> np.ndarray:
+    return X[:, _F[name]]
 
 
-def boilerplate_reason(row: np.ndarray) -> str:
-    f = lambda name: float(row[_F[name]])  # noqa: E731 - local shorthand
-    if f("teaser_of_other") > 0:
-        return "teaser: a cut-down copy of another line on the page"
-    if f("dup_count") > 0:
-        return "repeats another line on the page"
-    if f("end_ellipsis") > 0 and _words(row) >= 6:
-        return "teaser: ends with '...'"
-    if f("same_cut_len") > 0.5:
-        return "summary cut to the same length as others (a headline list)"
-    for cue, words in _CUE_WORDS.items():
-        if f(cue) > 0 and _words(row) <= 40:
-            return f"has {words}"
-    if f("link_density") > 0.5:
-        return "mostly link text"
-    if f("short_run") >= np.log1p(4):
-        return f"in a run of {int(round(np.expm1(f('short_run'))))} short lines (menu or list)"
-    if f("content_words") > 0 and f("topic_fit") < 0.25 and _words(row) >= 5:
-        return "off-topic: shares few words with the article"
-    if f("before_core") > 0:
-        return "above the article's main text"
-    if f("after_core") > 0:
-        return "below the article's main text"
-    return "not article text by its shape and context"
+def _boilerplate_cues(X: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """(condition per line, reason) in priority order."""
+    words = np.expm1(_col(X, "words"))
+    short = words <= 40
+    cues = [
+        (_col(X, "teaser_of_other") > 0, "teaser: a cut-down copy of another line on the page"),
+        (_col(X, "dup_count") > 0, "repeats another line on the page"),
+        ((_col(X, "end_ellipsis") > 0) & (words >= 6), "teaser: ends with '...'"),
+        (_col(X, "same_cut_len") > 0.5, "summary cut to the same length as others (a list)"),
+        ((_col(X, "cue_newsletter") > 0) & short, "has a newsletter/subscription prompt"),
+        ((_col(X, "cue_share") > 0) & short, "has a share bar"),
+        ((_col(X, "cue_app") > 0) & short, "has an app prompt"),
+        ((_col(X, "cue_legal") > 0) & short, "has copyright/legal/cookie text"),
+        ((_col(X, "cue_account") > 0) & short, "has a login/account prompt"),
+        ((_col(X, "cue_related") > 0) & short, "has a 'related/read more' cue"),
+        ((_col(X, "cue_comment") > 0) & short, "has comment-section words"),
+        ((_col(X, "cue_ad") > 0) & short, "has an advertisement marker"),
+        ((_col(X, "cue_nav") > 0) & short, "has navigation words"),
+        (_col(X, "link_density") > 0.5, "mostly link text"),
+        ((_col(X, "reader_address") > 0.1) & short, "addresses the reader (a prompt)"),
+        (_col(X, "short_run") >= _RUN4, "in a run of short lines (menu or list)"),
+        (
+            (_col(X, "content_words") > 0) & (_col(X, "topic_fit") < 0.25) & (words >= 5),
+            "off-topic: shares few words with the article",
+        ),
+        (_col(X, "before_core") > 0, "above the article's main text"),
+        (_col(X, "after_core") > 0, "below the article's main text"),
+    ]
+    return cues
 
 
-def reason_for(label: str, row: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: tuple) -> str:
-    """One line of explanation: the cue, the final score, and any change the context pass made."""
-    k = labels.index(label)
-    first = labels[int(np.argmax(p1))]
-    if label == "boilerplate":
-        text = boilerplate_reason(row)
-    elif label == "title":
-        text = "headline: short unpunctuated line at the top"
-        if row[_F["title_sim"]] > 0.5:
-            text = "headline: matches the page title"
-    elif label == "byline":
-        text = "byline: author/date/credit line"
-        if row[_F["cue_trailer"]] > 0:
-            text = "byline: reporting/editing credit"
-    elif label == "caption":
-        text = "caption: describes a photo"
-    else:
-        text = f"article text ({_words(row)} words)"
-    text += f"; p={float(p2[k]):.2f}"
-    if first != label:
-        text += f"; context pass changed {first} ({float(p1[labels.index(first)]):.2f})"
-    return text
+def explain(X: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: list[str]) -> list[str]:
+    """One line of explanation per line of the page."""
+    n = len(labels)
+    if n == 0:
+        return []
+    cues = _boilerplate_cues(X)
+    texts = [text for _, text in cues] + ["not article text by its shape and context"]
+    first_cue = np.select([cond for cond, _ in cues], list(range(len(cues))), default=len(cues))
+    words = np.rint(np.expm1(_col(X, "words"))).astype(int)
+    first_label = np.argmax(p1, axis=1)
+    out = []
+    for i, label in enumerate(labels):
+        k = LABELS.index(label)
+        if label == "boilerplate":
+            text = texts[first_cue[i]]
+        elif label == "title":
+            text = (
+                "headline: matches the page title"
+                if X[i, _F["title_sim"]] > 0.5
+                else "headline: short unpunctuated line at the top"
+            )
+        elif label == "byline":
+            text = (
+                "byline: reporting/editing credit"
+                if X[i, _F["cue_trailer"]] > 0
+                else "byline: author/date/credit line"
+            )
+        elif label == "caption":
+            text = "caption: describes a photo"
+        else:
+            text = f"article text ({words[i]} words)"
+        text = f"{text}; p={p2[i, k]:.2f}"
+        j = first_label[i]
+        if j != k:
+            text += f"; context pass changed {LABELS[j]} ({p1[i, j]:.2f})"
+        out.append(text)
+    return out

@@ -1,0 +1,81 @@
+"""Keeps bench/bench_clean.py from rotting: its scoring, wrapping and table code run here on
+synthetic pages with a fake tool (no ../shared, no third-party extractors needed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_clean.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_clean", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_clean"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _pages(bench):
+    return [
+        bench.BenchPage(
+            "a",
+            "Menu\nThe mayor opened the bridge on Monday.",
+            "The mayor opened the bridge on Monday.",
+        ),
+        bench.BenchPage("b", "BOOM", "Rain is expected all week."),
+    ]
+
+
+def _fake_tool(content: str) -> str:
+    """Drops the first line; raises on a page it cannot read, like a real extractor might."""
+    if content == "BOOM":
+        raise ValueError("cannot parse")
+    return "\n".join(content.splitlines()[1:])
+
+
+def test_score_tool_averages_per_page_and_counts_errors(bench) -> None:
+    run = bench.score_tool("fake", _fake_tool, _pages(bench))
+    assert run.pages == 2
+    assert run.errors == 1
+    assert run.first_error.startswith("b: ValueError")
+    # page a is exact (1.0), page b raised (0.0): the mean over pages is 0.5
+    assert run.score.f1 == pytest.approx(0.5)
+    assert run.score.precision == pytest.approx(0.5)
+    assert run.seconds is not None and run.seconds >= 0
+    assert run.cpu_seconds is not None and run.cpu_seconds >= 0
+    assert run.pages_per_second is None or run.pages_per_second > 0
+
+
+def test_empty_output_scores_zero_and_is_counted(bench) -> None:
+    run = bench.score_tool("silent", lambda content: "", _pages(bench)[:1])
+    assert run.empty == 1 and run.errors == 0
+    assert run.score.f1 == 0.0
+
+
+def test_text_as_html_escapes_one_paragraph_a_line(bench) -> None:
+    markup = bench.text_as_html("Tom & Jerry\n\n<b>not a tag</b>")
+    assert "<p>Tom &amp; Jerry</p>" in markup
+    assert "<p>&lt;b&gt;not a tag&lt;/b&gt;</p>" in markup
+    assert markup.count("<p>") == 2
+
+
+def test_fragment_text_keeps_paragraph_words_apart(bench) -> None:
+    text = bench.fragment_text("<div><p>first end.</p><p>Second</p></div>")
+    assert "end.Second" not in text
+    assert text.split() == ["first", "end.", "Second"]
+
+
+def test_section_table_marks_cleaner_targets(bench) -> None:
+    good = bench.ToolRun("cleaner", 2, bench.Score(0.99, 0.99, 0.99), 0, 0, 0.001)
+    slow = bench.ToolRun("cleaner", 2, bench.Score(0.5, 0.5, 0.5), 0, 0, 1.0)
+    met = "\n".join(bench.format_section(bench.Section("dragnet", "text", "article", [good])))
+    missed = "\n".join(bench.format_section(bench.Section("l3s-gn1", "html", "body", [slow])))
+    assert "| cleaner | 2 | 0.990 | 0.990 | 0.990 | 0 | 0 | 0.00 | 2000 |" in met
+    assert met.count("**met**") == 2
+    assert missed.count("**NOT met**") == 2
