@@ -26,6 +26,13 @@ def register(sub) -> None:
     )
     p.add_argument("--kinds", default="text,html", help="which networks to train")
     p.add_argument("--max-iter", type=int, default=60)
+    p.add_argument(
+        "--split",
+        choices=("fit", "train"),
+        default="fit",
+        help="corpus pages to learn from: fit = all but the test sites (default); "
+        "train = also leave out the dev sites, to choose settings on them",
+    )
     p.add_argument("--cache", default=".cache", help="where aligned corpus labels are cached")
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
     p.set_defaults(func=_train)
@@ -33,7 +40,7 @@ def register(sub) -> None:
     e = sub.add_parser("evaluate", help="score body P/R/F1 against gold text")
     e.add_argument("folder", nargs="?", help="folder of <id>.txt|html + <id>.gold.txt")
     e.add_argument("--corpus", choices=CORPORA, help="a corpus in ../shared/corpora instead")
-    e.add_argument("--split", default="test", choices=("train", "test"))
+    e.add_argument("--split", default="test", choices=("train", "dev", "test"))
     e.add_argument("--input", default="text", choices=("text", "html"), help="score text or HTML")
     e.add_argument(
         "--convention",
@@ -93,7 +100,7 @@ def _train(args) -> int:
         shared=shared,
         cache_dir=Path(args.cache),
         kinds=tuple(args.kinds.split(",")),
-        cfg=TrainConfig(max_iter=args.max_iter),
+        cfg=TrainConfig(max_iter=args.max_iter, split=args.split),
         log=log,
     )
     if shared is not None and not args.no_eval:

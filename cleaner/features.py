@@ -412,25 +412,34 @@ def own_features(page: Page) -> np.ndarray:
     return X
 
 
+@lru_cache(maxsize=8192)
+def _dom_row(tag: str, path: str, attrs: str) -> np.ndarray:
+    """The tag, zone, depth and class/id columns of a line. Cached: the lines of a page (and of
+    a site) share a handful of (tag, path, attrs) combinations, and the regexes are the cost."""
+    row = np.zeros(len(OWN_FEATURES), dtype=np.float32)
+    row[_COL["tag_p"] + _TAG_INDEX.get(tag, len(_TAGS) - 1)] = 1.0
+    for k, zone in enumerate(_ZONES):
+        if zone in path:
+            row[_COL["in_" + _ZONES[0]] + k] = 1.0
+    if attrs:
+        for name, rx in _ATTR_CUES.items():
+            row[_COL[name]] = rx.search(attrs) is not None
+    row[_COL["depth"]] = path.count(">") / 6.0
+    row.setflags(write=False)
+    return row
+
+
 def _dom_features(page: Page, X: np.ndarray, chars: np.ndarray) -> None:
     c = _COL
     X[:, c["has_dom"]] = 1.0
-    tag0 = c["tag_p"]
-    zone0 = c[f"in_{_ZONES[0]}"]
-    for i, ln in enumerate(page.lines):
-        d = ln.dom
-        if d is None:
-            continue
-        X[i, c["link_density"]] = d.link_chars / max(chars[i], 1.0)
-        X[i, tag0 + _TAG_INDEX.get(d.tag, len(_TAGS) - 1)] = 1.0
-        path = d.path
-        for k, zone in enumerate(_ZONES):
-            if zone in path:
-                X[i, zone0 + k] = 1.0
-        if d.attrs:
-            for name, rx in _ATTR_CUES.items():
-                X[i, c[name]] = len(rx.findall(d.attrs)) > 0
-        X[i, c["depth"]] = path.count(">") / 6.0
+    rows = [i for i, ln in enumerate(page.lines) if ln.dom is not None]
+    if not rows:
+        return
+    X[rows] += np.vstack(
+        [_dom_row(d.tag, d.path, d.attrs) for d in (page.lines[i].dom for i in rows)]
+    )
+    links = np.array([page.lines[i].dom.link_chars for i in rows], dtype=np.float32)
+    X[rows, c["link_density"]] = links / np.maximum(chars[rows], 1.0)
 
 
 def _window_mean(values: np.ndarray, width: int) -> np.ndarray:

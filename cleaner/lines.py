@@ -122,22 +122,21 @@ class _Renderer:
         return out
 
 
-def _hints_for(blocks: list) -> DomHints:
+def _block_entry(el) -> tuple[str, str]:
+    """(tag, class/id words) of a block element, computed once when it opens."""
+    value = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if value == " ":
+        return el.tag, ""
+    return el.tag, " ".join(w for w in _ATTR_SPLIT.split(value.lower()) if w)
+
+
+def _hints_for(blocks: list[tuple[str, str]]) -> DomHints:
     """DOM hints of a line from the stack of open block elements (innermost last)."""
     recent = blocks[-_PATH_DEPTH:]
-    words = []
-    for el in recent:
-        value = el.get("class")
-        if value:
-            words.append(value)
-        value = el.get("id")
-        if value:
-            words.append(value)
-    attrs = " ".join(w for w in _ATTR_SPLIT.split(" ".join(words).lower()) if w) if words else ""
     return DomHints(
-        tag=recent[-1].tag if recent else "",
-        path=">".join(el.tag for el in recent),
-        attrs=attrs,
+        tag=recent[-1][0] if recent else "",
+        path=">".join(tag for tag, _ in recent),
+        attrs=" ".join(words for _, words in recent if words),
     )
 
 
@@ -203,7 +202,7 @@ def html_to_page(markup: str | bytes) -> Page:
     start = body if body is not None else root
 
     out = _Renderer()
-    blocks: list = []
+    blocks: list[tuple[str, str]] = []
     link_depth = 0
     for event, el in etree.iterwalk(start, events=("start", "end")):
         tag = el.tag
@@ -214,7 +213,7 @@ def html_to_page(markup: str | bytes) -> Page:
         if event == "start":
             if tag in _BLOCK:
                 out.flush()
-                blocks.append(el)
+                blocks.append(_block_entry(el))
             elif tag == "br":
                 out.flush()
             elif tag in _CELL:

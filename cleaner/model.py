@@ -94,9 +94,13 @@ def keep_or_remove(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
     """The context pass decides keep or remove; which kind of kept line (title, byline, body,
     caption) stays pass 1's call, made from the line's own look. The corpora that teach the
     context pass mostly know "article or not", so its finer labels are the weaker ones."""
-    out = p1.copy()
-    keep1 = np.maximum(1.0 - p1[:, _BOILER], 1e-6)[:, None]
-    out *= (1.0 - p2[:, _BOILER])[:, None] / keep1
+    kinds = p1.copy()
+    kinds[:, _BOILER] = 0.0
+    total = kinds.sum(axis=1, keepdims=True)
+    undecided = total[:, 0] < 1e-6  # pass 1 was sure it is boilerplate: kept mass goes to body
+    kinds[undecided, _BODY] = 1.0
+    total[undecided] = 1.0
+    out = kinds / total * (1.0 - p2[:, _BOILER])[:, None]
     out[:, _BOILER] = p2[:, _BOILER]
     return out
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -226,6 +227,7 @@ class TrainConfig:
 def _fit_network(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: TrainConfig, hidden: tuple[int, ...]
 ) -> Network:
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
     from sklearn.preprocessing import StandardScaler
 
@@ -240,7 +242,10 @@ def _fit_network(
         n_iter_no_change=6,
         tol=1e-4,
     )
-    clf.fit(scaler.transform(X), y, sample_weight=w)
+    with warnings.catch_warnings():
+        # max_iter is a deliberate budget, not a failure to converge worth a warning per fit
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(scaler.transform(X), y, sample_weight=w)
     # classes missing from the training data get a column of zeros (never predicted)
     weights = [c.astype(np.float32) for c in clf.coefs_]
     biases = [b.astype(np.float32) for b in clf.intercepts_]

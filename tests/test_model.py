@@ -1,0 +1,89 @@
+"""The model is data: it loads without running code, refuses altered weights, and retrains from a
+labelled folder with one command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleaner import clean
+from cleaner.cli import main
+from cleaner.model import DEFAULT_MODEL_DIR, ModelError, keep_or_remove, load_model, read_model
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_model_loads_and_has_a_card() -> None:
+    model = load_model()
+    assert model.has("text") and model.has("html")
+    card = json.loads((DEFAULT_MODEL_DIR / "model.json").read_text())
+    assert card["weights_sha256"] and card["data_licences"] and card["training"]["pages"]
+    metrics = card["held_out_metrics"]
+    assert set(metrics) == {"dragnet/text", "dragnet/html", "l3s-gn1/text", "l3s-gn1/html"}
+    assert all(0.5 < m["f1"] <= 1.0 for m in metrics.values())
+    assert (DEFAULT_MODEL_DIR / "README.md").read_text().count("|") > 10
+    assert not list(DEFAULT_MODEL_DIR.glob("*.pkl")) and not list(
+        DEFAULT_MODEL_DIR.glob("*.joblib")
+    )
+
+
+def test_altered_weights_are_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "m"
+    shutil.copytree(DEFAULT_MODEL_DIR, copy)
+    data = bytearray((copy / "weights.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy / "weights.npz").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256"):
+        read_model(copy)
+
+
+def test_model_for_other_features_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "m"
+    shutil.copytree(DEFAULT_MODEL_DIR, copy)
+    card = json.loads((copy / "model.json").read_text())
+    card["features"]["pass1"] = card["features"]["pass1"][:-1]
+    (copy / "model.json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="retrain"):
+        read_model(copy)
+    with pytest.raises(ModelError, match="missing"):
+        read_model(tmp_path / "nowhere")
+
+
+def test_keep_or_remove_keeps_rows_normalised() -> None:
+    p1 = np.array([[0.1, 0.1, 0.6, 0.1, 0.1], [0.0, 0.0, 0.0, 0.0, 1.0]], dtype=np.float32)
+    p2 = np.array([[0.0, 0.0, 0.2, 0.0, 0.8], [0.0, 0.0, 0.9, 0.0, 0.1]], dtype=np.float32)
+    out = keep_or_remove(p1, p2)
+    assert np.allclose(out.sum(axis=1), 1.0, atol=1e-5)
+    assert out[0, 4] == pytest.approx(0.8) and out[1, 4] == pytest.approx(0.1)
+    assert out[0, 2] > out[0, 0]  # pass 1 still says which kind of kept line
+
+
+def test_retrain_from_a_labelled_folder_is_one_command(tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    code = main(
+        [
+            "train",
+            str(REPO / "labelled"),
+            "-o",
+            str(out),
+            "--shared",
+            "none",
+            "--kinds",
+            "text",
+            "--max-iter",
+            "30",
+            "--cache",
+            str(tmp_path / "cache"),
+        ]
+    )
+    assert code == 0
+    model = read_model(out)
+    assert model.has("text") and not model.has("html")
+    seed = (REPO / "examples" / "seeds" / "001_ecfab71ee9376318.txt").read_text()
+    article = clean(seed, model=model)
+    assert "Akasaka Palace" in article.body
+    assert "tagreuters" not in article.body
