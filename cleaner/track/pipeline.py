@@ -433,10 +433,17 @@ def iter_track(
     for i, item in enumerate(_iter_input(records)):
         docs.append(_clean_doc(item, no_clean, i))
     if wires is not None:
+        # a wire that is also in the corpus (same id, same text: `track corpus/ --wire
+        # corpus/x.txt`) marks that record as the wire rather than counting twice
+        in_corpus = {d.id: d for d in docs}
         for i, item in enumerate(_iter_input(wires)):
             d = _clean_doc(item, no_clean, len(docs) + i)
             if d.role == "rewrite":
                 d.error = f"{d.id}: given as a wire but its record says role 'rewrite'"
+            twin = in_corpus.get(d.id)
+            if twin is not None and twin.body == d.body and twin.error is None:
+                twin.role = "wire"
+                continue
             d.role = "wire"
             docs.append(d)
     if not docs:
