@@ -37,6 +37,16 @@ def register(sub) -> None:
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
     p.set_defaults(func=_train)
 
+    c = sub.add_parser(
+        "convert",
+        help="label a folder of pages from their gold text, as labelled documents for training",
+    )
+    c.add_argument("folder", help="folder of <id>.txt|html + <id>.gold.txt")
+    c.add_argument("-o", "--out", required=True, help="folder to write <id>.tsv documents into")
+    c.add_argument("--input", default="text", choices=("text", "html"))
+    c.add_argument("--site", default=None, help="site name for the documents' header")
+    c.set_defaults(func=_convert)
+
     e = sub.add_parser("evaluate", help="score body P/R/F1 against gold text")
     e.add_argument("folder", nargs="?", help="folder of <id>.txt|html + <id>.gold.txt")
     e.add_argument("--corpus", choices=CORPORA, help="a corpus in ../shared/corpora instead")
@@ -146,3 +156,40 @@ def _evaluate(args) -> int:
         )
     )
     return 0 if scores else 2
+
+
+def _convert(args) -> int:
+    """Gold text -> line labels (the same aligner training uses on the corpora)."""
+    from .corpora import labels_from_gold
+    from .evaluate import iter_gold_folder
+    from .labelled import write_labelled
+    from .lines import to_page
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = skipped = 0
+    for page_id, content, kind, gold in iter_gold_folder(args.folder, args.input):
+        if isinstance(content, bytes):
+            from .sources import decode_bytes
+
+            content, _ = decode_bytes(content)
+        page = to_page(content, kind)
+        if not page.lines or not gold.strip():
+            print(f"cleaner convert: {page_id}: no lines or empty gold; skipped", file=sys.stderr)
+            skipped += 1
+            continue
+        labels = labels_from_gold(page.lines, gold, html_title=page.html_title)
+        for line, label in zip(page.lines, labels, strict=True):
+            line.label = label
+        meta = {
+            "source": f"{args.folder}/{page_id}",
+            "site": args.site or page_id,
+            "labels": "aligned from gold text by cleaner convert; check before trusting",
+            "split": "train",
+        }
+        write_labelled(out / f"{page_id}.tsv", page.lines, meta)
+        written += 1
+    print(
+        f"cleaner convert: {written} documents written to {out}, {skipped} skipped", file=sys.stderr
+    )
+    return 0 if written else 2

@@ -69,12 +69,18 @@ _CUE_REGEX: dict[str, str] = {
     "byline": r"^(?:[Bb]y|BY|Post(?:ed)? by|Written by|Words by|Author|Von|Por|Par)\b",
     "trailer": r"\((?:[Rr]eporting|[Ww]riting|[Ee]diting|[Aa]dditional reporting)|[Rr]eporting by"
     r"|[Ee]diting by|[Cc]ompiled by|[Cc]ontributed by",
-    "date": r"\d{1,2}:\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d\d-\d\d",
+    # times and numeric dates; the regex starts at the separator (fast to scan for) and a digit
+    # must precede it (checked in _cue_counts)
+    "date": r":\d\d|[/.\-]\d{1,2}[/.\-]\d{2,4}",
     "link": r"https?://|www\.|@\w+\.\w+|\.com\b",
     "dateline": r"^[A-Z][A-Z .,'-]{2,40}(?:\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|IANS|PTI)\)"
     r"|[:,] |\s[-–—]\s)",
 }
 _CUE_NAMES = tuple(dict.fromkeys([*_CUE_PHRASES, *_CUE_REGEX]))
+# Regexes whose every match contains one of these (lower-case) words are only run on pages that
+# contain one: most pages have no reporting trailer, and scanning for one is slow.
+_CUE_PREFILTER = {"trailer": ("reporting", "editing", "writing", "compiled by", "contributed by")}
+_DIGIT_BEFORE = frozenset({"date"})
 _CUE_RX = {name: re.compile(rx, re.M) for name, rx in _CUE_REGEX.items()}
 
 
@@ -225,10 +231,20 @@ def _cue_counts(joined: str, starts: list[int], tokens: list[list[str]]) -> np.n
                         lo = k - at
                         if lo >= 0 and tuple(ws[lo : lo + len(parts)]) == parts:
                             out[i, j] += 1.0
+    lowered = None
     for name, rx in _CUE_RX.items():
+        words = _CUE_PREFILTER.get(name)
+        if words:
+            lowered = lowered if lowered is not None else joined.lower()
+            if not any(w in lowered for w in words):
+                continue
         j = _CUE_NAMES.index(name)
+        digit_before = name in _DIGIT_BEFORE
         for m in rx.finditer(joined):
-            out[bisect_right(starts, m.start()) - 1, j] += 1.0
+            at = m.start()
+            if digit_before and not (at and joined[at - 1].isdigit()):
+                continue
+            out[bisect_right(starts, at) - 1, j] += 1.0
     return out
 
 

@@ -55,8 +55,24 @@ class Network:
 
 
 @dataclass(slots=True)
+class Ensemble:
+    """Networks trained alike from different seeds; their probabilities are averaged, which
+    steadies the labels of borderline lines from one training run to the next."""
+
+    members: list[Network]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        out = self.members[0].predict_proba(X)
+        for net in self.members[1:]:
+            out += net.predict_proba(X)
+        if len(self.members) > 1:
+            out /= len(self.members)
+        return out
+
+
+@dataclass(slots=True)
 class LineModel:
-    networks: dict[str, Network]  # keys like "text/pass1"
+    networks: dict[str, Ensemble]  # keys like "text/pass1"
     card: dict
 
     def has(self, kind: str) -> bool:
@@ -107,12 +123,14 @@ def keep_or_remove(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
 
 def _arrays_of(model: LineModel) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
-    for key, net in sorted(model.networks.items()):
-        arrays[f"{key}/mean"] = net.mean
-        arrays[f"{key}/scale"] = net.scale
-        for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
-            arrays[f"{key}/w{i}"] = w
-            arrays[f"{key}/b{i}"] = b
+    for key, ensemble in sorted(model.networks.items()):
+        for j, net in enumerate(ensemble.members):
+            prefix = f"{key}/m{j}"
+            arrays[f"{prefix}/mean"] = net.mean
+            arrays[f"{prefix}/scale"] = net.scale
+            for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+                arrays[f"{prefix}/w{i}"] = w
+                arrays[f"{prefix}/b{i}"] = b
     return arrays
 
 
@@ -219,15 +237,25 @@ def read_model(folder: str | Path) -> LineModel:
         raise ModelError(f"{weights_path}: sha256 {digest[:12]}… does not match the model card")
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
-    networks: dict[str, Network] = {}
+    networks: dict[str, Ensemble] = {}
     for key in card["networks"]:
-        n_layers = sum(1 for k in arrays if k.startswith(f"{key}/w"))
-        networks[key] = Network(
-            mean=arrays[f"{key}/mean"],
-            scale=arrays[f"{key}/scale"],
-            weights=[arrays[f"{key}/w{i}"] for i in range(n_layers)],
-            biases=[arrays[f"{key}/b{i}"] for i in range(n_layers)],
-        )
+        members = []
+        prefixes = [f"{key}/m{j}" for j in range(len(arrays)) if f"{key}/m{j}/mean" in arrays]
+        if not prefixes and f"{key}/mean" in arrays:
+            prefixes = [key]  # written before ensembles: one network, no member index
+        for prefix in prefixes:
+            n_layers = sum(1 for k in arrays if k.startswith(f"{prefix}/w"))
+            members.append(
+                Network(
+                    mean=arrays[f"{prefix}/mean"],
+                    scale=arrays[f"{prefix}/scale"],
+                    weights=[arrays[f"{prefix}/w{i}"] for i in range(n_layers)],
+                    biases=[arrays[f"{prefix}/b{i}"] for i in range(n_layers)],
+                )
+            )
+        if not members:
+            raise ModelError(f"{weights_path}: no arrays for network {key!r}")
+        networks[key] = Ensemble(members)
     return LineModel(networks=networks, card=card)
 
 

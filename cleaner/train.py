@@ -34,7 +34,7 @@ from .corpora import (
 from .features import LINE_FEATURES, line_features, revision_features
 from .labelled import iter_labelled_dir
 from .lines import Page, html_to_page, text_to_page
-from .model import LineModel, Network
+from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
@@ -220,12 +220,18 @@ class TrainConfig:
     alpha: float = 1e-3
     max_iter: int = 60
     folds: int = 2
+    ensemble: int = 3  # networks per pass, from seeds seed .. seed + ensemble - 1
     split: str = "fit"  # corpus pages to learn from: "fit" = all but test; "train" = without dev
     seed: int = 0
 
 
 def _fit_network(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: TrainConfig, hidden: tuple[int, ...]
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    cfg: TrainConfig,
+    hidden: tuple[int, ...],
+    seed: int | None = None,
 ) -> Network:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -237,7 +243,7 @@ def _fit_network(
         alpha=cfg.alpha,
         max_iter=cfg.max_iter,
         batch_size=512,
-        random_state=cfg.seed,
+        random_state=cfg.seed if seed is None else seed,
         early_stopping=False,
         n_iter_no_change=6,
         tol=1e-4,
@@ -261,7 +267,7 @@ def _fit_network(
     return Network(scaler.mean_.astype(np.float32), scale, weights, biases)
 
 
-def fit_two_pass(ex: Examples, cfg: TrainConfig, log=print) -> tuple[Network, Network]:
+def fit_two_pass(ex: Examples, cfg: TrainConfig, log=print) -> tuple[Ensemble, Ensemble]:
     """Pass 1 on all lines; pass 2 on pass-1 scores made out-of-fold (grouped by site), so the
     context pass learns from scores like those it will see on unseen pages."""
     from sklearn.model_selection import GroupKFold
@@ -280,8 +286,10 @@ def fit_two_pass(ex: Examples, cfg: TrainConfig, log=print) -> tuple[Network, Ne
         [revision_features(X[page_of == i], p1_oof[page_of == i]) for i in range(len(ex.y))]
     )
     t = time.perf_counter()
-    pass1 = _fit_network(X[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.hidden)
-    pass2 = _fit_network(R[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.pass2_hidden)
+    seeds = range(cfg.seed, cfg.seed + cfg.ensemble)
+    Xf, Rf, yf, wf = X[fit_rows], R[fit_rows], y[fit_rows], w[fit_rows]
+    pass1 = Ensemble([_fit_network(Xf, yf, wf, cfg, cfg.hidden, s) for s in seeds])
+    pass2 = Ensemble([_fit_network(Rf, yf, wf, cfg, cfg.pass2_hidden, s) for s in seeds])
     log(f"  final passes: {time.perf_counter() - t:.0f}s")
     return pass1, pass2
 
@@ -296,7 +304,7 @@ def train_model(
     log=print,
 ) -> LineModel:
     cfg = cfg or TrainConfig()
-    networks: dict[str, Network] = {}
+    networks: dict[str, Ensemble] = {}
     sources: dict[str, dict[str, int]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
     for kind in kinds:
@@ -340,6 +348,7 @@ def train_model(
                 "alpha": cfg.alpha,
                 "max_iter": cfg.max_iter,
                 "folds": cfg.folds,
+                "ensemble": cfg.ensemble,
                 "split": cfg.split,
                 "seed": cfg.seed,
             },

@@ -87,3 +87,20 @@ def test_retrain_from_a_labelled_folder_is_one_command(tmp_path: Path) -> None:
     article = clean(seed, model=model)
     assert "Akasaka Palace" in article.body
     assert "tagreuters" not in article.body
+
+
+def test_convert_labels_a_gold_folder_for_training(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    body = (
+        "The council approved the budget on Monday after a long debate about parks.\n"
+        "Members voted seven to two in favour of the plan for new playgrounds."
+    )
+    (pages / "a.txt").write_text("Home | News | Sport\n" + body + "\nSubscribe to our newsletter\n")
+    (pages / "a.gold.txt").write_text(body)
+    out = tmp_path / "labelled"
+    assert main(["convert", str(pages), "-o", str(out)]) == 0
+    from cleaner.labelled import read_labelled
+
+    doc = read_labelled(out / "a.tsv")
+    assert [ln.label for ln in doc.lines] == ["boilerplate", "body", "body", "boilerplate"]
