@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 import warnings
@@ -64,7 +65,7 @@ class Examples:
         w = weight * (1.0 + np.log1p(nwords)).astype(np.float32)
         boiler = np.flatnonzero(y == LABEL_INDEX["boilerplate"])
         room = MAX_LINES_PER_PAGE - (len(y) - len(boiler))
-        if len(y) > MAX_LINES_PER_PAGE and room < len(boiler):
+        if len(y) > MAX_LINES_PER_PAGE and 0 < len(boiler) and room < len(boiler):
             room = min(max(room, MAX_LINES_PER_PAGE // 3), len(boiler))
             rng = np.random.default_rng(len(self.y))
             kept = rng.choice(boiler, size=room, replace=False)
@@ -121,7 +122,9 @@ def corpus_labels(
                 pid, _, texts, labels = result
                 digest = hashlib.sha1("\n".join(texts).encode()).hexdigest()
                 cached[pid] = {"lines": digest, "labels": labels}
-        path.write_text(json.dumps(cached, sort_keys=True))
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cached, sort_keys=True))
+        tmp.replace(path)  # atomic: a concurrent run never reads half a file
     return cached
 
 
@@ -195,17 +198,24 @@ def l3s_line_examples(ex: Examples, shared: Path | None = None, split: str = "fi
     return n
 
 
+def _page_of(rows: list[tuple[str, str, bool]]) -> tuple[Page, list[str]]:
+    lines = [Line(text=t, index=i, blank_before=b) for i, (_, t, b) in enumerate(rows)]
+    return Page(lines=lines), [lab for lab, _, _ in rows]
+
+
 def labelled_examples(folders: Iterable[Path], ex: Examples) -> int:
+    """Each labelled page, and the same page already cleaned (its kept lines only): text that
+    is already an article must come through whole, and the corpora have few such pages."""
     n = 0
     for folder in folders:
         for doc in iter_labelled_dir(folder):
             if doc.meta.get("split", "train") != "train":
                 continue
-            labels = [ln.label for ln in doc.lines]
-            lines = [
-                Line(text=ln.text, index=ln.index, blank_before=ln.blank_before) for ln in doc.lines
-            ]
-            ex.add(Page(lines=lines), labels, doc.site, LABELLED_WEIGHT)
+            rows = [(ln.label, ln.text, ln.blank_before) for ln in doc.lines]
+            ex.add(*_page_of(rows), doc.site, LABELLED_WEIGHT)
+            kept = [r for r in rows if r[0] != "boilerplate"]
+            if kept and len(kept) < len(rows):
+                ex.add(*_page_of(kept), doc.site, LABELLED_WEIGHT)
             n += 1
     return n
 
