@@ -254,10 +254,20 @@ def scale_corpus(n_wires: int, n_rewrites: int, seed: int = 7) -> Iterator[dict]
     if len(pool) < 100:
         raise SystemExit("scale_corpus needs ../shared (helsinki + seeds) for real sentences")
     # Wires draw from 80 % of the sentences; "other material" and unrelated articles from the
-    # rest, so that an unrelated article really shares no sentence with any wire.
-    rng.shuffle(pool)
-    cut = int(len(pool) * 0.8)
-    pool, fresh = pool[:cut], pool[cut:]
+    # rest, so that an unrelated article really shares no sentence with any wire. Helsinki holds
+    # many near-copies of one sentence (one AP line in twenty outlets, lightly edited), so the
+    # split is by groups of near-copies (same first five words, same last three), not by string.
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for s in pool:
+        ws = re.findall(r"\w+", s.lower())
+        groups.setdefault(tuple(ws[:5]), []).append(s)
+    keys = sorted(groups)
+    rng.shuffle(keys)
+    cut = int(len(keys) * 0.8)
+    pool = [s for k in keys[:cut] for s in groups[k]]
+    fresh = [s for k in keys[cut:] for s in groups[k]]
+    tails = {tuple(re.findall(r"\w+", s.lower())[-3:]) for s in pool}
+    fresh = [s for s in fresh if tuple(re.findall(r"\w+", s.lower())[-3:]) not in tails]
     wires: list[list[str]] = []
     for i in range(n_wires):
         ws = [re.sub(r"\b\d+\b", lambda m: str(rng.randint(2, 999)), s)
