@@ -28,12 +28,12 @@ __all__ = [
     "track",
 ]
 
-_LAZY = {
+_LAZY: dict[str, tuple[str, str | None]] = {
     "clean": ("cleaner.clean", "clean"),
     "clean_many": ("cleaner.batch", "clean_many"),
     "clean_frame": ("cleaner.batch", "clean_frame"),
     "load_model": ("cleaner.model", "load_model"),
-    "track": ("cleaner.track", "track"),
+    "track": ("cleaner.track", None),  # the package itself, callable as track(...)
     "Profiles": ("cleaner.track", "Profiles"),
 }
 
@@ -50,7 +50,8 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         module_name, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module_name), attr)
+        module = importlib.import_module(module_name)
+        value = module if attr is None else getattr(module, attr)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'cleaner' has no attribute {name!r}")

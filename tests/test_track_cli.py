@@ -31,3 +31,14 @@ def test_track_seeds_with_the_wire_inside_the_corpus(tmp_path: Path, capsys) -> 
     assert main(["profiles", "--store", str(store), "--format", "json"]) == 0
     profiles = json.loads(capsys.readouterr().out)["profiles"]
     assert {p["outlet"] for p in profiles} >= {"Africa Leader", "Clash Report", "Reuters"}
+
+
+def test_python_api_track_and_profiles_whatever_was_imported_first(tmp_path: Path) -> None:
+    import cleaner
+    from cleaner.track.profiles import Profiles as Direct  # binds cleaner.track to the package
+
+    reports = cleaner.track([str(SEEDS)], wires=[str(WIRE)], store=str(tmp_path / "p.sqlite"))
+    assert len(reports) == 5
+    assert cleaner.Profiles is Direct
+    with cleaner.Profiles(tmp_path / "p.sqlite") as store:
+        assert {p.outlet for p in store.profiles()} >= {"Africa Leader", "Reuters"}
