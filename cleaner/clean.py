@@ -32,23 +32,20 @@ def _decide(p2: np.ndarray, texts: list[str]) -> tuple[list[str], dict[int, str]
     labels = [LABELS[k] for k in np.argmax(p2, axis=1)]
     notes: dict[int, str] = {}
     titles = [i for i, lab in enumerate(labels) if lab == "title"]
-    if len(titles) > 1:
-        keep = max(titles, key=lambda i: (p2[i, _TITLE], -i))
-        for i in titles:
-            if i == keep:
-                continue
-            if texts[i].casefold() == texts[keep].casefold():
+    if not titles:
+        return labels, notes
+    keep = max(titles, key=lambda i: (p2[i, _TITLE], -i))
+    headline = texts[keep].casefold()
+    for i, text in enumerate(texts):
+        if i == keep:
+            continue
+        if text.casefold() == headline:
+            if labels[i] != "boilerplate":
                 labels[i] = "boilerplate"
                 notes[i] = "repeats the title"
-            else:
-                order = np.argsort(-p2[i])
-                labels[i] = next(LABELS[k] for k in order if LABELS[k] != "title")
-    for i, lab in enumerate(labels):
-        if lab == "title":
-            for j, text in enumerate(texts):
-                if j != i and labels[j] != "boilerplate" and text.casefold() == texts[i].casefold():
-                    labels[j] = "boilerplate"
-                    notes[j] = "repeats the title"
+        elif labels[i] == "title":
+            order = np.argsort(-p2[i])
+            labels[i] = next(LABELS[k] for k in order if LABELS[k] != "title")
     return labels, notes
 
 

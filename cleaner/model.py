@@ -20,12 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from .article import LABELS
-from .features import LINE_FEATURES, REVISION_FEATURES
+from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
 
 MODEL_FORMAT = "cleaner-line-model/1"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "line-model"
-PASSES = ("pass1", "pass2")
-KINDS = ("text", "html")
 
 
 class ModelError(RuntimeError):
@@ -80,8 +78,6 @@ class LineModel:
 
     def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""
-        from .features import revision_features
-
         if not self.has(kind):
             kind = "text"
         p1 = self.networks[f"{kind}/pass1"].predict_proba(X)

@@ -250,13 +250,6 @@ class WireIndex:
         self._built = True
         return self
 
-    def idf_of(self, t: str) -> float:
-        """The idf of a content term over the wires (unseen terms get the highest idf)."""
-        tid = self.vocab.get(t)
-        if tid is None or not self._built:
-            return getattr(self, "_unseen_idf", 1.0)
-        return float(self.idf[tid])
-
     def _weights(self, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         idf = np.where(ids >= 0, self.idf[np.clip(ids, 0, None)], self._unseen_idf)
         return (1.0 + np.log(tf)) * idf
@@ -312,7 +305,6 @@ class WireIndex:
             out.append(Candidate(d.id, max(cos, cont), cos, cont, prop))
         out.sort(key=lambda c: (-c.score, c.wire_id))
         return out[:k]
-
 
 
 class TermStats:

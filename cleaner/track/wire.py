@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-AGENCIES: tuple[str, ...] = ("Reuters", "AP", "AFP", "Bloomberg")
-"""Canonical agency names used in reports."""
-
 # How each agency appears in a dateline parenthesis or a byline.
 _AGENCY_ALIASES: dict[str, str] = {
     "reuters": "Reuters",
