@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
+from itertools import accumulate, filterfalse
 from pathlib import Path
 
 import numpy as np
@@ -77,16 +78,17 @@ _CUE_REGEX: dict[str, str] = {
     r"|[:,] |\s[-–—]\s)",
 }
 _CUE_NAMES = tuple(dict.fromkeys([*_CUE_PHRASES, *_CUE_REGEX]))
-# Regexes whose every match contains one of these (lower-case) words are only run on pages that
-# contain one: most pages have no reporting trailer, and scanning for one is slow.
+# Regexes whose every match lies within one line and contains one of these (lower-case) words
+# are only run on the lines that contain one: few lines are reporting trailers, and scanning
+# the whole page for one is slow.
 _CUE_PREFILTER = {"trailer": ("reporting", "editing", "writing", "compiled by", "contributed by")}
 _DIGIT_BEFORE = frozenset({"date"})
 _CUE_RX = {name: re.compile(rx, re.M) for name, rx in _CUE_REGEX.items()}
 
 
 def _phrase_tables() -> tuple[dict[str, int], dict[str, list[tuple[tuple[str, ...], int, int]]]]:
-    """Single cue words -> family; multi-word phrases indexed by their longest (rarest) word,
-    so a line is only scanned for a phrase when that word occurs in it."""
+    """Single cue words -> family; multi-word phrases indexed by their rarest word (not a
+    stopword, then the longest), so a line is only scanned for a phrase when that word occurs."""
     single: dict[str, int] = {}
     multi: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
     for name, phrases in _CUE_PHRASES.items():
@@ -96,7 +98,10 @@ def _phrase_tables() -> tuple[dict[str, int], dict[str, list[tuple[tuple[str, ..
             if len(parts) == 1:
                 single[parts[0]] = j
             else:
-                key = max(range(len(parts)), key=lambda k: (len(parts[k]), -k))
+                key = max(
+                    range(len(parts)),
+                    key=lambda k: (parts[k] not in stopwords(), len(parts[k]), -k),
+                )
                 multi.setdefault(parts[key], []).append((parts, key, j))
     return single, multi
 
@@ -114,6 +119,7 @@ _IMPERATIVE = frozenset(
 )
 _END_PUNCT = frozenset(".!?:;\"”’')»")
 _BULLETS = re.compile(r"[|•»›·▶►]|\s/\s")
+_BULLET_CHARS = tuple("|•»›·▶►/")  # every bullet match contains one
 
 _TAGS = ("p", "h1", "h2_6", "li", "td", "figcaption", "blockquote", "pre", "other")
 _TAG_INDEX = {
@@ -213,7 +219,26 @@ _SHORT_LINE_WORDS = 6
 _CUE_SINGLE_KEYS = frozenset(_CUE_SINGLE)
 
 
-def _cue_counts(joined: str, starts: list[int], tokens: list[list[str]]) -> np.ndarray:
+def _lines_containing(lowered: str, starts: list[int], words: tuple[str, ...]) -> list[int]:
+    """Indices of the lines (starting at `starts` in `lowered`) that contain any of `words`: a
+    few C-level finds, so a slow regex only runs on the lines that could match."""
+    found: set[int] = set()
+    for w in words:
+        at = lowered.find(w)
+        while at != -1:
+            i = bisect_right(starts, at) - 1
+            found.add(i)
+            at = lowered.find(w, starts[i + 1]) if i + 1 < len(starts) else -1
+    return sorted(found)
+
+
+def _cue_counts(
+    joined: str,
+    starts: list[int],
+    texts: list[str],
+    lowered: tuple[str, list[int]],
+    tokens: list[list[str]],
+) -> np.ndarray:
     """Distinct cue words and phrase occurrences per line and family, plus regex cue matches."""
     n = len(tokens)
     out = np.zeros((n, len(_CUE_NAMES)), dtype=np.float32)
@@ -231,14 +256,13 @@ def _cue_counts(joined: str, starts: list[int], tokens: list[list[str]]) -> np.n
                         lo = k - at
                         if lo >= 0 and tuple(ws[lo : lo + len(parts)]) == parts:
                             out[i, j] += 1.0
-    lowered = None
     for name, rx in _CUE_RX.items():
+        j = _CUE_NAMES.index(name)
         words = _CUE_PREFILTER.get(name)
         if words:
-            lowered = lowered if lowered is not None else joined.lower()
-            if not any(w in lowered for w in words):
-                continue
-        j = _CUE_NAMES.index(name)
+            for i in _lines_containing(*lowered, words):
+                out[i, j] += len(rx.findall(texts[i]))
+            continue
         digit_before = name in _DIGIT_BEFORE
         for m in rx.finditer(joined):
             at = m.start()
@@ -256,20 +280,25 @@ def _topic_fit(tokens: list[list[str]], stop: frozenset[str]) -> tuple[np.ndarra
     """How much of a line's content vocabulary the page's long lines share (leave-one-out).
 
     Unrelated headlines and summaries score low; article lines score high."""
-    content = [[w for w in ws if len(w) > 2 and w not in stop and not w.isdigit()] for ws in tokens]
+    # Content words: longer than two letters, not a stopword or a number. The test runs once a
+    # distinct word of the page; each line is then filtered by C-level set lookups.
+    vocab = set().union(*tokens)
+    not_content = {w for w in vocab if len(w) <= 2 or w in stop or w.isdigit()}.__contains__
+    content = [list(filterfalse(not_content, ws)) for ws in tokens]
     long_idx = [i for i, ws in enumerate(tokens) if len(ws) >= _LONG_LINE_WORDS]
     if len(long_idx) < 2:
         long_idx = list(range(len(tokens)))
     main: Counter[str] = Counter()
     for i in long_idx:
         main.update(set(content[i]))
+    # a word counts when some *other* long line uses it: once for a short line, twice for a long
+    in_one = frozenset(main).__contains__
+    in_two = frozenset(w for w, k in main.items() if k > 1).__contains__
     is_long = set(long_idx)
     fit = np.zeros(len(tokens), dtype=np.float32)
     for i, cw in enumerate(content):
-        if not cw:
-            continue
-        own = 1 if i in is_long else 0
-        fit[i] = sum(1 for w in cw if main.get(w, 0) - own > 0) / len(cw)
+        if cw:
+            fit[i] = sum(map(in_two if i in is_long else in_one, cw)) / len(cw)
     counts = np.log1p(np.array([len(c) for c in content], dtype=np.float32))
     return fit, counts
 
@@ -366,7 +395,11 @@ def own_features(page: Page) -> np.ndarray:
     for t in texts:
         starts.append(pos)
         pos += len(t) + 1
-    lower = joined.lower().split("\n")
+    lowered = joined.lower()
+    lower = lowered.split("\n")
+    lower_starts = starts
+    if len(lowered) != len(joined):  # lower-casing changed some lengths (e.g. "İ")
+        lower_starts = list(accumulate((len(t) + 1 for t in lower[:-1]), initial=0))
     tokens = [_WORD.findall(t) for t in lower]
 
     chars = np.array([len(t) for t in texts], dtype=np.float32)
@@ -394,9 +427,13 @@ def own_features(page: Page) -> np.ndarray:
     X[:, c["sentences"]] = np.log1p([t.count(". ") + t.count("? ") + t.count("! ") for t in texts])
     X[:, c["comma_rate"]] = np.array([t.count(",") for t in texts], dtype=np.float32) / safe_words
     X[:, c["starts_quote"]] = [t[0] in "\"“‘'«" for t in texts]
-    X[:, c["bullets"]] = np.log1p([len(_BULLETS.findall(t)) for t in texts])
+    bullets = np.zeros(n)
+    for i in _lines_containing(lowered, lower_starts, _BULLET_CHARS):
+        bullets[i] = len(_BULLETS.findall(texts[i]))
+    X[:, c["bullets"]] = np.log1p(bullets)
     first_cue = c[f"cue_{_CUE_NAMES[0]}"]
-    X[:, first_cue : first_cue + len(_CUE_NAMES)] = np.log1p(_cue_counts(joined, starts, tokens))
+    cues = _cue_counts(joined, starts, texts, (lowered, lower_starts), tokens)
+    X[:, first_cue : first_cue + len(_CUE_NAMES)] = np.log1p(cues)
     X[:, c["title_sim"]] = _title_similarity(tokens, page.html_title)
     dup = Counter(lower)
     X[:, c["dup_count"]] = np.log1p([dup[t] - 1 for t in lower])

@@ -6,19 +6,27 @@ import re
 
 from .article import Line
 
+# Run with re.M over the candidate lines joined by "\n", so `[^\S\n]` (not `\s`) keeps every
+# match within one line.
 _PATTERNS = (
-    re.compile(r"^\s*[A-Z][A-Z .'-]{1,40}\((Reuters|AP|AFP|Bloomberg|UPI)\)"),
-    re.compile(r"\bDownload (?:the )?((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4}) App\b"),
+    re.compile(r"^[^\S\n]*[A-Z][A-Z .'-]{1,40}\((Reuters|AP|AFP|Bloomberg|UPI)\)", re.M),
+    re.compile(
+        r"\bDownload (?:the )?((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4}) App\b", re.M
+    ),
     re.compile(
         r"\b(?:daily dose of|news release to|newsletter from|subscribe to) "
-        r"((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})"
+        r"((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})",
+        re.M,
     ),
     re.compile(
-        r"^\s*(?:©|\([cC]\)|Copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
-        r"((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5})"
+        r"^[^\S\n]*(?:©|\([cC]\)|Copyright)[^\S\n]*(?:©[^\S\n]*)?"
+        r"(?:\d{4}(?:[^\S\n]*[-–][^\S\n]*\d{4})?[^\S\n]*,?[^\S\n]*)?"
+        r"((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5})",
+        re.M,
     ),
     re.compile(
-        r"\d{4}\s?((?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})\s*$"
+        r"\d{4}[^\S\n]?((?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})[^\S\n]*$",
+        re.M,
     ),  # "October 28, 2025Clash Report"
 )
 _TRAILING = re.compile(
@@ -35,11 +43,14 @@ def guess_outlet(lines: list[Line], site_name: str | None = None) -> str | None:
     ordered = [ln for ln in lines if ln.label in ("byline", "body")][:3] + [
         ln for ln in lines if ln.label == "boilerplate"
     ]
+    text = "\n".join(ln.text for ln in ordered)
     for rx in _PATTERNS:
-        for ln in ordered:
-            m = rx.search(ln.text)
-            if m:
-                name = _TRAILING.sub("", m.group(1)).strip(" .,")
-                if 2 <= len(name) <= 60:
-                    return name
+        m = rx.search(text)
+        while m:
+            name = _TRAILING.sub("", m.group(1)).strip(" .,")
+            if 2 <= len(name) <= 60:
+                return name
+            # as line by line: a line's first match decides for that line; go on to the next
+            next_line = text.find("\n", m.start())
+            m = rx.search(text, next_line + 1) if next_line != -1 else None
     return None

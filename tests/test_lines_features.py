@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cleaner.features import (
     LINE_FEATURES,
@@ -120,3 +121,27 @@ def test_feature_matrix_shapes_and_revision_features() -> None:
     assert np.isfinite(R).all()
     one = revision_features(X[:1], probs[:1])  # a one-line page has every window shorter
     assert one.shape == (1, R.shape[1])
+
+
+def test_line_cues_land_on_their_own_line_even_after_lowercasing_changes_lengths() -> None:
+    # "İ" lower-cases to two code points, which shifts every later offset of the lowered page:
+    # the reporting trailer and the bullets must still be counted on their own lines.
+    page = text_to_page(
+        "İSTANBUL İZMİR İNEBOLU officials said the ferry line would reopen soon »\n"
+        "Home | World | Business | Sport\n"
+        "The city said repairs had taken longer than planned.\n"
+        "(Reporting by Ali Kaya; Editing by Jane Doe)"
+    )
+    X = line_features(page)
+    # "(Reporting" and "Editing by": two trailer cues
+    assert col(X, "cue_trailer") == pytest.approx([0.0, 0.0, 0.0, np.log1p(2)])
+    assert col(X, "bullets")[1] == pytest.approx(np.log1p(3))
+    assert col(X, "bullets")[[0, 2, 3]] == pytest.approx([np.log1p(1), 0.0, 0.0])
+
+
+def test_multiword_cues_match_whole_phrases_within_a_line() -> None:
+    page = text_to_page("Get the app\nthe\napp\nYou may also like\nyou may also")
+    X = line_features(page)
+    assert col(X, "cue_app")[0] > 0 and col(X, "cue_related")[3] > 0
+    assert col(X, "cue_app")[1] == col(X, "cue_app")[2] == 0.0  # words split over lines
+    assert col(X, "cue_related")[4] == 0.0  # an incomplete phrase
