@@ -81,7 +81,11 @@ _CUE_NAMES = tuple(dict.fromkeys([*_CUE_PHRASES, *_CUE_REGEX]))
 # Regexes whose every match lies within one line and contains one of these (lower-case) words
 # are only run on the lines that contain one: few lines are reporting trailers, and scanning
 # the whole page for one is slow.
-_CUE_PREFILTER = {"trailer": ("reporting", "editing", "writing", "compiled by", "contributed by")}
+_CUE_PREFILTER = {
+    "trailer": ("reporting", "editing", "writing", "compiled by", "contributed by"),
+    "legal": ("©", "(c)"),
+    "link": ("http", "www.", "@", ".com"),
+}
 _DIGIT_BEFORE = frozenset({"date"})
 _CUE_RX = {name: re.compile(rx, re.M) for name, rx in _CUE_REGEX.items()}
 

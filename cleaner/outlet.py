@@ -29,6 +29,14 @@ _PATTERNS = (
         re.M,
     ),  # "October 28, 2025Clash Report"
 )
+# Literal text every match of a pattern contains (None: no cheap test).
+_NEEDLES = (
+    None,
+    ("Download",),
+    ("daily dose of", "news release to", "newsletter from", "subscribe to"),
+    None,
+    None,
+)
 _TRAILING = re.compile(
     r"\s*(?:,?\s*(?:Inc|Ltd|LLC|Pte|PLC|plc|Limited|Corp|Corporation|Group|Media|Publishing|All"
     r"|Rights|Reserved)\.?)+\s*$"
@@ -44,7 +52,9 @@ def guess_outlet(lines: list[Line], site_name: str | None = None) -> str | None:
         ln for ln in lines if ln.label == "boilerplate"
     ]
     text = "\n".join(ln.text for ln in ordered)
-    for rx in _PATTERNS:
+    for rx, needles in zip(_PATTERNS, _NEEDLES, strict=True):
+        if needles and not any(w in text for w in needles):
+            continue  # a cheap substring test first: these patterns are slow to scan for
         m = rx.search(text)
         while m:
             name = _TRAILING.sub("", m.group(1)).strip(" .,")
