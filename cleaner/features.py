@@ -507,6 +507,16 @@ def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
     return ((cum[width:] - cum[:-width]) / width).astype(np.float32)
 
 
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each True element the length of the run of Trues it is in; 0 for False ones."""
+    n = len(flags)
+    if n == 0:
+        return np.zeros(0, dtype=np.float32)
+    starts = np.flatnonzero(np.concatenate(([True], flags[1:] != flags[:-1])))
+    lengths = np.diff(np.append(starts, n))
+    return np.repeat(np.where(flags[starts], lengths, 0), lengths).astype(np.float32)
+
+
 def context_columns(own: np.ndarray) -> np.ndarray:
     """Neighbours' features and run lengths, so pass 1 already sees its surroundings."""
     n = own.shape[0]
@@ -522,15 +532,7 @@ def context_columns(own: np.ndarray) -> np.ndarray:
         parts.append(shifted)
     words = np.expm1(own[:, _COL["words"]])
     short = words < _SHORT_LINE_WORDS
-    run = np.zeros(n, dtype=np.float32)
-    i = 0
-    while i < n:
-        j = i
-        while j < n and short[j] == short[i]:
-            j += 1
-        if short[i]:
-            run[i:j] = j - i
-        i = j
+    run = _run_lengths(short)
     long_ = (words >= _LONG_LINE_WORDS).astype(np.float32)
     window = _window_mean(long_, 7) * 7 - long_
     parts.append(np.log1p(run)[:, None])

@@ -58,34 +58,37 @@ def explain(X: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: list[str]) ->
     if n == 0:
         return []
     cues = _boilerplate_cues(X)
-    texts = [text for _, text in cues] + ["not article text by its shape and context"]
+    cue_texts = [text for _, text in cues] + ["not article text by its shape and context"]
     first_cue = np.select([cond for cond, _ in cues], list(range(len(cues))), default=len(cues))
-    words = np.rint(np.expm1(_col(X, "words"))).astype(int)
+    words = np.rint(np.expm1(_col(X, "words"))).astype(int).tolist()
+    headline = (_col(X, "title_sim") > 0.5).tolist()
+    trailer = (_col(X, "cue_trailer") > 0).tolist()
+    kinds = [_LABEL_INDEX[label] for label in labels]
+    rows = np.arange(n)
+    scores = p2[rows, kinds].tolist()
     first_label = np.argmax(p1, axis=1)
+    changed = np.flatnonzero(first_label != kinds).tolist()
     out = []
     for i, label in enumerate(labels):
-        k = LABELS.index(label)
         if label == "boilerplate":
-            text = texts[first_cue[i]]
-        elif label == "title":
-            text = (
-                "headline: matches the page title"
-                if X[i, _F["title_sim"]] > 0.5
-                else "headline: short unpunctuated line at the top"
-            )
-        elif label == "byline":
-            text = (
-                "byline: reporting/editing credit"
-                if X[i, _F["cue_trailer"]] > 0
-                else "byline: author/date/credit line"
-            )
-        elif label == "caption":
-            text = "caption: describes a photo"
-        else:
+            text = cue_texts[first_cue[i]]
+        elif label == "body":
             text = f"article text ({words[i]} words)"
-        text = f"{text}; p={p2[i, k]:.2f}"
+        else:
+            text = _KEPT_REASON[label, headline[i] if label == "title" else trailer[i]]
+        out.append(f"{text}; p={scores[i]:.2f}")
+    for i in changed:
         j = first_label[i]
-        if j != k:
-            text += f"; context pass changed {LABELS[j]} ({p1[i, j]:.2f})"
-        out.append(text)
+        out[i] += f"; context pass changed {LABELS[j]} ({p1[i, j]:.2f})"
     return out
+
+
+_LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
+_KEPT_REASON = {
+    ("title", True): "headline: matches the page title",
+    ("title", False): "headline: short unpunctuated line at the top",
+    ("byline", True): "byline: reporting/editing credit",
+    ("byline", False): "byline: author/date/credit line",
+    ("caption", True): "caption: describes a photo",
+    ("caption", False): "caption: describes a photo",
+}
