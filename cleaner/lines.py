@@ -66,103 +66,191 @@ _BLOCK = frozenset(
     "header footer nav aside main blockquote pre figure figcaption form fieldset legend "
     "address hr center caption details summary body html".split()
 )
-_CELL = frozenset(("td", "th"))
-_ATTR_SPLIT = re.compile(r"[^a-z]+")
+_ATTR_WORD = re.compile(r"[a-z]+")
 _PATH_DEPTH = 6
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]")
 
+# What the walk does at a node, looked up once per event (cheaper than a chain of set tests).
+# Inline tags are absent (None); kinds are truthy, and the two that end the line so far come
+# first. Comments, PIs and entities have a factory function as tag: only their tail is text.
+_BLOCK_START, _BREAK, _CELL, _LINK, _NOT_ELEMENT = range(1, 6)
+_KIND: dict[object, int] = {
+    **dict.fromkeys(_BLOCK, _BLOCK_START),
+    "br": _BREAK,
+    "td": _CELL,
+    "th": _CELL,
+    "a": _LINK,
+    etree.Comment: _NOT_ELEMENT,
+    etree.PI: _NOT_ELEMENT,
+    etree.Entity: _NOT_ELEMENT,
+}
 
-class _Renderer:
-    """Accumulates inline text into lines; block boundaries flush the current line."""
+_WORDS: dict[str, str] = {}
+_WORDS_MAX = 8192
 
-    __slots__ = ("raw", "hints", "parts", "link_chars", "owner")
 
-    def __init__(self) -> None:
-        self.raw: list[str] = []
-        self.hints: list[DomHints] = []
-        self.parts: list[str] = []
-        self.link_chars = 0
-        self.owner: DomHints | None = None
+def _attr_words(value: str) -> str:
+    """Lower-case words of "class id"; memoised in _WORDS because class strings repeat a lot."""
+    words = " ".join(_ATTR_WORD.findall(value.lower()))
+    if len(_WORDS) >= _WORDS_MAX:
+        _WORDS.clear()
+    _WORDS[value] = words
+    return words
 
-    def add(self, text: str, in_link: bool, blocks: list) -> None:
-        if not self.parts:
-            if text.isspace():
-                return
-            self.owner = _hints_for(blocks)
-        self.parts.append(text)
-        if in_link:
-            self.link_chars += len(text)
 
-    def flush(self) -> None:
-        if not self.parts:
-            return
-        joined = _BREAKS.sub(" ", "".join(self.parts))
-        self.parts = []
-        if joined.isspace():
-            self.link_chars = 0
-            return
-        hints = self.owner
-        hints.link_chars = self.link_chars
-        self.link_chars = 0
-        self.raw.append(joined)
-        self.hints.append(hints)
-
-    def lines(self) -> list[Line]:
-        """Normalise all lines in one call (much cheaper than once a line)."""
-        if not self.raw:
-            return []
-        texts = normalise("\n".join(self.raw)).split("\n")
-        out: list[Line] = []
-        for text, hints in zip(texts, self.hints, strict=True):
-            if not text:
+def _render(start) -> tuple[list[str], list[DomHints]]:
+    """Walk the tree once, as a browser copy would: block starts/ends and <br> end a line,
+    table cells are joined by tabs. A line starts at its first text that is not all white
+    space; its link_chars count the raw characters of its text inside <a>. This loop is the
+    hot spot of HTML cleaning, hence the inlined steps and local names."""
+    raw: list[str] = []
+    hints: list[DomHints] = []
+    tags: list[str] = []  # the open blocks, innermost last ...
+    words: list[str] = []  # ... and their class/id words
+    parts: list[str] = []  # text of the current line so far
+    link_chars = link_depth = 0
+    kind_of = _KIND.get
+    words_of = _WORDS.get
+    start.tail = None  # text after </body> is not part of the page
+    for event, el in etree.iterwalk(start, events=("start", "end")):
+        tag = el.tag
+        kind = kind_of(tag)
+        if event == "start":
+            if kind:
+                if kind <= _BREAK:  # a block or <br>: the line so far is complete
+                    if parts:
+                        raw.append("".join(parts))
+                        hints.append(_hints(tags, words, link_chars))
+                        parts = []
+                        link_chars = 0
+                    if kind == _BLOCK_START:
+                        tags.append(tag)
+                        value = f"{el.get('class') or ''} {el.get('id') or ''}"
+                        found = words_of(value)
+                        words.append(found if found is not None else _attr_words(value))
+                elif kind == _LINK:
+                    link_depth += 1
+                elif kind == _CELL:
+                    if parts:
+                        parts.append("\t")
+                else:
+                    continue
+            chunk = el.text
+        else:
+            if kind == _BLOCK_START:
+                if parts:
+                    raw.append("".join(parts))
+                    hints.append(_hints(tags, words, link_chars))
+                    parts = []
+                    link_chars = 0
+                tags.pop()
+                words.pop()
+            elif kind == _LINK:
+                link_depth -= 1
+            chunk = el.tail
+        if chunk:
+            if parts:
+                parts.append(chunk)
+            elif chunk.isspace():
                 continue
-            for piece in _split_long(text):
-                hints.link_chars = min(hints.link_chars, len(piece))
-                out.append(Line(text=piece, index=len(out), dom=hints))
-        return out
+            else:
+                parts = [chunk]
+            if link_depth > 0:
+                link_chars += len(chunk)
+    if parts:
+        raw.append("".join(parts))
+        hints.append(_hints(tags, words, link_chars))
+    return raw, hints
 
 
-def _block_entry(el) -> tuple[str, str]:
-    """(tag, class/id words) of a block element, computed once when it opens."""
-    value = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if value == " ":
-        return el.tag, ""
-    return el.tag, " ".join(w for w in _ATTR_SPLIT.split(value.lower()) if w)
-
-
-def _hints_for(blocks: list[tuple[str, str]]) -> DomHints:
-    """DOM hints of a line from the stack of open block elements (innermost last)."""
-    recent = blocks[-_PATH_DEPTH:]
+def _hints(tags: list[str], words: list[str], link_chars: int) -> DomHints:
+    """DOM hints of a line from the open blocks (innermost last)."""
     return DomHints(
-        tag=recent[-1][0] if recent else "",
-        path=">".join(tag for tag, _ in recent),
-        attrs=" ".join(words for _, words in recent if words),
+        tags[-1] if tags else "",
+        ">".join(tags[-_PATH_DEPTH:]),
+        link_chars,
+        " ".join(filter(None, words[-_PATH_DEPTH:])),
     )
 
 
-def _meta_content(root, *names: str) -> str | None:
+def _to_lines(raw: list[str], hints: list[DomHints]) -> list[Line]:
+    """Normalise all lines in one call (much cheaper than once a line)."""
+    if not raw:
+        return []
+    # Line breaks inside a line are spaces; NUL cannot occur in parsed text, so it marks the ends.
+    texts = normalise(_BREAKS.sub(" ", "\0".join(raw)).replace("\0", "\n")).split("\n")
+    out: list[Line] = []
+    for text, dom in zip(texts, hints, strict=True):
+        if not text:
+            continue
+        if len(text) <= _MAX_LINE_CHARS:
+            if dom.link_chars > len(text):
+                dom.link_chars = len(text)
+            out.append(Line(text, len(out), False, dom))
+            continue
+        for piece in _split_long(text):
+            dom.link_chars = min(dom.link_chars, len(piece))
+            out.append(Line(text=piece, index=len(out), dom=dom))
+    return out
+
+
+_META_KEYS = ("property", "name")
+
+
+def _meta_tags(root) -> dict[tuple[str, str], str]:
+    """content of the first <meta> for each (property|name, value), in one pass over the metas
+    (one XPath query per name and key cost more than the rest of the page's metadata)."""
+    found: dict[tuple[str, str], str] = {}
+    for meta in root.iter("meta"):
+        content = meta.get("content")
+        if content is None:
+            continue
+        for key in _META_KEYS:
+            value = meta.get(key)
+            if value is not None:
+                found.setdefault((key, value), content)
+    return found
+
+
+def _meta_content(metas: dict[tuple[str, str], str], *names: str) -> str | None:
     for name in names:
-        for key in ("property", "name"):
-            found = root.xpath(f"//meta[@{key}=$n]/@content", n=name)
-            if found and found[0].strip():
-                return normalise(found[0]).strip() or None
+        for key in _META_KEYS:
+            content = metas.get((key, name))
+            if content and content.strip():
+                return normalise(content).strip() or None
     return None
 
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
-_HIDDEN_XPATH = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, 'DISPLYNOE ', 'displynoe'),"
-    " 'display:none') or contains(translate(@style, 'VISBLTYHDN ', 'visbltyhdn'),"
-    " 'visibility:hidden')]"
+_PARSER = etree.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, recover=True, collect_ids=False
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TITLE_TEXT = etree.XPath("//title//text()", smart_strings=False)
+# Hidden elements: XPath only collects the few elements with a hidden, aria-hidden or style
+# attribute (translate() on every element made this the slowest step) and _is_hidden decides.
+# The tables are the translate() of the former XPath, quirks included: "A" and "E" are not
+# folded, so style="DISPLAY:NONE" does not hide; the shipped model was trained that way.
+_MAYBE_HIDDEN = etree.XPath("(//@hidden|//@aria-hidden|//@style)/..")
+_DISPLAY = str.maketrans("DISPLYNOE", "displynoe", " ")
+_VISIBILITY = str.maketrans("VISBLTYHDN", "visbltyhdn", " ")
+
+
+def _is_hidden(el) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style") or ""
+    loose = style.lower().replace(" ", "")  # a cheap necessary condition for the exact tests
+    return ("display:none" in loose and "display:none" in style.translate(_DISPLAY)) or (
+        "visibility:hidden" in loose and "visibility:hidden" in style.translate(_VISIBILITY)
+    )
 
 
 def parse_html(markup: str | bytes):
     """lxml's forgiving HTML parser; returns the root element or None for markup with no tree."""
     if isinstance(markup, str):
         # lxml refuses str with an encoding declaration; strip it rather than re-encode.
-        markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", markup, count=1)
-    if not markup.strip():
+        markup = _XML_DECLARATION.sub("", markup, count=1)
+    if not markup or markup.isspace():  # not markup.strip(), which copies the whole page
         return None
     try:
         root = etree.fromstring(markup, parser=_PARSER)
@@ -189,52 +277,18 @@ def html_to_page(markup: str | bytes) -> Page:
     root = parse_html(markup)
     if root is None:
         return Page(lines=[], is_html=True, notes=["the HTML has no parsable content"])
-    html_title = _meta_content(root, "og:title", "twitter:title")
+    metas = _meta_tags(root)
+    html_title = _meta_content(metas, "og:title", "twitter:title")
     if html_title is None:
-        found = root.xpath("//title//text()")
+        found = _TITLE_TEXT(root)
         html_title = normalise(" ".join(found)).strip() or None if found else None
-    site_name = _meta_content(root, "og:site_name", "application-name")
+    site_name = _meta_content(metas, "og:site_name", "application-name")
     etree.strip_elements(root, *_SKIP, with_tail=False)
-    for el in _HIDDEN_XPATH(root):
+    for el in [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]:
         _remove_keep_tail(el)
     body = root.find("body")
     notes = [] if body is not None else ["the HTML has no <body>"]
-    start = body if body is not None else root
-
-    out = _Renderer()
-    blocks: list[tuple[str, str]] = []
-    link_depth = 0
-    for event, el in etree.iterwalk(start, events=("start", "end")):
-        tag = el.tag
-        if not isinstance(tag, str):
-            if event == "end" and el.tail:
-                out.add(el.tail, link_depth > 0, blocks)
-            continue
-        if event == "start":
-            if tag in _BLOCK:
-                out.flush()
-                blocks.append(_block_entry(el))
-            elif tag == "br":
-                out.flush()
-            elif tag in _CELL:
-                if out.parts:
-                    out.parts.append("\t")
-            elif tag == "a":
-                link_depth += 1
-            if el.text:
-                out.add(el.text, link_depth > 0, blocks)
-        else:
-            if tag in _BLOCK:
-                out.flush()
-                blocks.pop()
-            elif tag == "a":
-                link_depth -= 1
-            if el is start:
-                break
-            if el.tail:
-                out.add(el.tail, link_depth > 0, blocks)
-    out.flush()
-    lines = out.lines()
+    lines = _to_lines(*_render(body if body is not None else root))
     if not lines and body is not None:
         notes.append("the HTML body has no visible text")
     return Page(lines=lines, is_html=True, html_title=html_title, site_name=site_name, notes=notes)

@@ -145,3 +145,27 @@ def test_multiword_cues_match_whole_phrases_within_a_line() -> None:
     assert col(X, "cue_app")[0] > 0 and col(X, "cue_related")[3] > 0
     assert col(X, "cue_app")[1] == col(X, "cue_app")[2] == 0.0  # words split over lines
     assert col(X, "cue_related")[4] == 0.0  # an incomplete phrase
+
+
+def test_html_rendering_details_are_pinned() -> None:
+    """The shipped model was trained on this exact rendering: white space that opens a line is
+    not link text, cells are joined, hidden text is cut but its tail kept, paths stop at 6."""
+    html = (
+        '<html><head><meta name="og:title" content=" "><meta property="og:title" content="OG">'
+        '</head><body id="Top"><div class="Outer-Wrap"><div><div><div><div><section id="s1">'
+        '<p>Read <a href="#">\n  <span>more</span></a> here</p>'
+        '<ul class="nav"><li><a href="/">\n  <span>Home</span>\n</a> (3)</li></ul>'
+        "<table><tr><td> </td><td>a</td><td><b>b</b></td></tr></table>"
+        "<p>one<span hidden>x</span>\n two<br>three</p>"
+        "</section></div></div></div></div></div></body></html>"
+    )
+    page = html_to_page(html)
+    assert page.html_title == "OG" and page.site_name is None and page.notes == []
+    got = [(ln.text, ln.dom.tag, ln.dom.path, ln.dom.link_chars, ln.dom.attrs) for ln in page.lines]
+    assert got == [
+        ("Read more here", "p", "div>div>div>div>section>p", 7, "s"),
+        ("Home (3)", "li", "div>div>div>section>ul>li", 5, "s nav"),
+        ("a b", "tr", "div>div>div>section>table>tr", 0, "s"),
+        ("one two", "p", "div>div>div>div>section>p", 0, "s"),
+        ("three", "p", "div>div>div>div>section>p", 0, "s"),
+    ]
