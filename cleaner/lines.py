@@ -224,25 +224,26 @@ def _meta_content(metas: dict[tuple[str, str], str], *names: str) -> str | None:
 _PARSER = etree.HTMLParser(
     remove_comments=True, remove_pis=True, no_network=True, recover=True, collect_ids=False
 )
+_UTF8_PARSER = etree.HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    recover=True,
+    collect_ids=False,
+    encoding="utf-8",
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_TEXT = etree.XPath("//title//text()", smart_strings=False)
 # Hidden elements: XPath only collects the few elements with a hidden, aria-hidden or style
 # attribute (translate() on every element made this the slowest step) and _is_hidden decides.
-# The tables are the translate() of the former XPath, quirks included: "A" and "E" are not
-# folded, so style="DISPLAY:NONE" does not hide; the shipped model was trained that way.
 _MAYBE_HIDDEN = etree.XPath("(//@hidden|//@aria-hidden|//@style)/..")
-_DISPLAY = str.maketrans("DISPLYNOE", "displynoe", " ")
-_VISIBILITY = str.maketrans("VISBLTYHDN", "visbltyhdn", " ")
 
 
 def _is_hidden(el) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
-    style = el.get("style") or ""
-    loose = style.lower().replace(" ", "")  # a cheap necessary condition for the exact tests
-    return ("display:none" in loose and "display:none" in style.translate(_DISPLAY)) or (
-        "visibility:hidden" in loose and "visibility:hidden" in style.translate(_VISIBILITY)
-    )
+    style = (el.get("style") or "").lower().replace(" ", "")
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def parse_html(markup: str | bytes):
@@ -253,10 +254,40 @@ def parse_html(markup: str | bytes):
     if not markup or markup.isspace():  # not markup.strip(), which copies the whole page
         return None
     try:
-        root = etree.fromstring(markup, parser=_PARSER)
+        return etree.fromstring(markup, parser=_PARSER)
+    except ValueError:
+        if not isinstance(markup, str):
+            return None
+    except (etree.ParserError, etree.XMLSyntaxError):
+        return None
+    # A str whose encoding declaration the regex did not catch (a damaged one, say): parse its
+    # UTF-8 bytes with the encoding fixed, so the declaration is ignored.
+    try:
+        return etree.fromstring(markup.encode("utf-8", "surrogatepass"), parser=_UTF8_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    return root
+
+
+_RUNAWAY_TITLE = {
+    str: (re.compile(r"<title\b[^>]*>", re.I), re.compile(r"</title", re.I), "<", "</title>"),
+    bytes: (re.compile(rb"<title\b[^>]*>", re.I), re.compile(rb"</title", re.I), b"<", b"</title>"),
+}
+
+
+def _close_runaway_title(markup: str | bytes) -> str | bytes | None:
+    """A <title> that is never closed makes libxml2 read the rest of the page as title text,
+    leaving no body (damaged pages do this). Close it before the next tag; None when the page
+    has no such title."""
+    opening, closing, lt, end = _RUNAWAY_TITLE[type(markup)]
+    m = opening.search(markup)
+    if m is None or closing.search(markup, m.end()):
+        return None
+    cut = markup.find(lt, m.end())
+    cut = len(markup) if cut == -1 else cut
+    return markup[:cut] + end + markup[cut:]
+
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _remove_keep_tail(el) -> None:
@@ -265,10 +296,12 @@ def _remove_keep_tail(el) -> None:
         return
     if el.tail:
         prev = el.getprevious()
+        # The parser keeps control characters that lxml refuses when text is set back; they
+        # are dropped by normalise() anyway.
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = _XML_UNSAFE.sub("", (prev.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _XML_UNSAFE.sub("", (parent.text or "") + el.tail)
     parent.remove(el)
 
 
@@ -277,6 +310,11 @@ def html_to_page(markup: str | bytes) -> Page:
     root = parse_html(markup)
     if root is None:
         return Page(lines=[], is_html=True, notes=["the HTML has no parsable content"])
+    if root.find("body") is None:
+        repaired = _close_runaway_title(markup)
+        again = parse_html(repaired) if repaired is not None else None
+        if again is not None and again.find("body") is not None:
+            root = again
     metas = _meta_tags(root)
     html_title = _meta_content(metas, "og:title", "twitter:title")
     if html_title is None:

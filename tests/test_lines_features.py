@@ -169,3 +169,34 @@ def test_html_rendering_details_are_pinned() -> None:
         ("one two", "p", "div>div>div>div>section>p", 0, "s"),
         ("three", "p", "div>div>div>div>section>p", 0, "s"),
     ]
+
+
+def test_unclosed_title_does_not_swallow_the_page() -> None:
+    # Damaged pages (7 in L3S) never close <title>; libxml2 then reads the whole page as title.
+    markup = (
+        "<html><head><title>Ferry news | Site\n<script>var x = 1;</script></head>"
+        "<body><p>The ferry line will reopen on Monday, officials said.</p></body></html>"
+    )
+    for given in (markup, markup.encode("utf-8")):
+        page = html_to_page(given)
+        assert [ln.text for ln in page.lines] == [
+            "The ferry line will reopen on Monday, officials said."
+        ]
+        assert page.html_title == "Ferry news | Site"
+        assert page.notes == []
+
+
+def test_damaged_xml_declaration_and_control_characters_do_not_lose_the_page() -> None:
+    damaged = '<?xml version="1.0" encoding="garbage, more words\n<html><body><p>Hello world</p>'
+    assert [ln.text for ln in html_to_page(damaged).lines] == ["Hello world"]
+    # lxml refuses control characters when a hidden element's tail is moved to its neighbour
+    page = html_to_page("<html><body><p>a\x0bb<span hidden>x</span>t</p></body></html>")
+    assert [ln.text for ln in page.lines] == ["abt"]
+
+
+def test_hidden_styles_are_recognised_in_any_case() -> None:
+    page = html_to_page(
+        '<html><body><p>keep</p><div style="DISPLAY: NONE">gone</div>'
+        '<p style="Visibility:Hidden">gone too</p><p aria-hidden="true">and this</p></body></html>'
+    )
+    assert [ln.text for ln in page.lines] == ["keep"]
