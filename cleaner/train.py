@@ -147,9 +147,13 @@ def corpus_examples(
         else:
             parsed = text_to_page(page.text_path.read_text(encoding="utf-8", errors="replace"))
         texts = [ln.text for ln in parsed.lines]
-        if hashlib.sha1("\n".join(texts).encode()).hexdigest() != entry["lines"]:
-            continue  # rendering changed since the cache was made; skip rather than mislabel
         labels = entry["labels"]
+        if hashlib.sha1("\n".join(texts).encode()).hexdigest() != entry["lines"]:
+            # rendering changed since the cache was made: label this page afresh
+            fresh = _label_page((page, kind))
+            if fresh is None:
+                continue
+            labels = fresh[3]
         title = parsed.html_title if kind == "html" else html_title_of(page.html_path)
         labels = mark_title(parsed.lines, labels, title)
         if GOLD_CONVENTION[corpus] == "article":
