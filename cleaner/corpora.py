@@ -50,12 +50,25 @@ class CorpusPage:
         return self.folder / f"{self.id}.txt"
 
     def gold(self) -> str:
-        return (self.folder / f"{self.id}.gold.txt").read_text(encoding="utf-8", errors="replace")
+        return read_gold(self.folder / f"{self.id}.gold.txt")
 
     def gold_with_extras(self) -> str:
         """Headline + text + captions where the corpus has them (L3S's Webis gold)."""
         path = self.folder / f"{self.id}.gold_webis.txt"
-        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else self.gold()
+        return read_gold(path) if path.exists() else self.gold()
+
+
+def read_gold(path: Path) -> str:
+    """A gold file's text. A few of Dragnet's are UTF-16 whose bytes were re-encoded as if they
+    were Latin-1 (they start "ÿþ" and have a NUL after every character): undo that, else the
+    page's article would be taught as boilerplate."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if text.startswith("\u00ff\u00fe") and "\x00" in text[:64]:
+        try:
+            return text[2:].encode("latin-1").decode("utf-16-le", errors="replace")
+        except UnicodeEncodeError:
+            return text
+    return text
 
 
 def site_of(url: str, fallback: str) -> str:

@@ -87,7 +87,9 @@ class Examples:
 # --- corpus labels (cached: aligning gold text is the slow part) --------------------------------
 
 
-def _label_page(args: tuple[CorpusPage, str]) -> tuple[str, str, list[str], list[str]] | None:
+def _label_page(
+    args: tuple[CorpusPage, str],
+) -> tuple[str, str, list[str], list[str], str] | None:
     page, kind = args
     gold = page.gold()
     extras = page.gold_with_extras() if page.corpus == "l3s-gn1" else None
@@ -98,7 +100,11 @@ def _label_page(args: tuple[CorpusPage, str]) -> tuple[str, str, list[str], list
     if not parsed.lines or not gold.strip():
         return None
     labels = labels_from_gold(parsed.lines, gold, extras, parsed.html_title)
-    return page.id, kind, [ln.text for ln in parsed.lines], labels
+    return page.id, kind, [ln.text for ln in parsed.lines], labels, gold
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def corpus_labels(
@@ -119,9 +125,9 @@ def corpus_labels(
             for result in pool.map(_label_page, [(p, kind) for p in pages], chunksize=8):
                 if result is None:
                     continue
-                pid, _, texts, labels = result
+                pid, _, texts, labels, gold = result
                 digest = hashlib.sha1("\n".join(texts).encode()).hexdigest()
-                cached[pid] = {"lines": digest, "labels": labels}
+                cached[pid] = {"lines": digest, "gold": _digest(gold), "labels": labels}
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(cached, sort_keys=True))
         tmp.replace(path)  # atomic: a concurrent run never reads half a file
@@ -148,8 +154,11 @@ def corpus_examples(
             parsed = text_to_page(page.text_path.read_text(encoding="utf-8", errors="replace"))
         texts = [ln.text for ln in parsed.lines]
         labels = entry["labels"]
-        if hashlib.sha1("\n".join(texts).encode()).hexdigest() != entry["lines"]:
-            # rendering changed since the cache was made: label this page afresh
+        stale = hashlib.sha1("\n".join(texts).encode()).hexdigest() != entry["lines"] or (
+            "gold" in entry and entry["gold"] != _digest(page.gold())
+        )
+        if stale:
+            # rendering or gold reading changed since the cache was made: label afresh
             fresh = _label_page((page, kind))
             if fresh is None:
                 continue

@@ -119,3 +119,17 @@ def test_seed_reproduces_the_shared_scrape(doc: LabelledDoc) -> None:
         expected.append((text, blank))
         blank = False
     assert [(ln.text, ln.blank_before) for ln in doc.lines] == expected
+
+
+def test_gold_text_stored_as_mis_encoded_utf16_is_recovered(tmp_path) -> None:
+    # Five Dragnet gold files are UTF-16 whose bytes were re-encoded as if they were Latin-1.
+    from cleaner.corpora import read_gold
+
+    gold = "The ferry line will reopen on Monday.\nOfficials said so."
+    broken = ("\ufeff" + gold).encode("utf-16-le").decode("latin-1").encode("utf-8")
+    path = tmp_path / "1.gold.txt"
+    path.write_bytes(broken)
+    assert read_gold(path) == gold
+    plain = tmp_path / "2.gold.txt"
+    plain.write_text(gold, encoding="utf-8")
+    assert read_gold(plain) == gold
