@@ -221,17 +221,11 @@ def _meta_content(metas: dict[tuple[str, str], str], *names: str) -> str | None:
     return None
 
 
-_PARSER = etree.HTMLParser(
+_PARSER_OPTIONS = dict(
     remove_comments=True, remove_pis=True, no_network=True, recover=True, collect_ids=False
 )
-_UTF8_PARSER = etree.HTMLParser(
-    remove_comments=True,
-    remove_pis=True,
-    no_network=True,
-    recover=True,
-    collect_ids=False,
-    encoding="utf-8",
-)
+_PARSER = etree.HTMLParser(**_PARSER_OPTIONS)
+_UTF8_PARSER = etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_TEXT = etree.XPath("//title//text()", smart_strings=False)
 # Hidden elements: XPath only collects the few elements with a hidden, aria-hidden or style
@@ -247,7 +241,19 @@ def _is_hidden(el) -> bool:
 
 
 def parse_html(markup: str | bytes):
-    """lxml's forgiving HTML parser; returns the root element or None for markup with no tree."""
+    """lxml's forgiving HTML parser; returns the root element or None for markup with no tree.
+    A page whose <title> is never closed is repaired first (see _close_runaway_title)."""
+    root = _parse_once(markup)
+    if root is not None and root.find("body") is None:
+        repaired = _close_runaway_title(markup)
+        again = _parse_once(repaired) if repaired is not None else None
+        if again is not None and again.find("body") is not None:
+            return again
+    return root
+
+
+def _parse_once(markup: str | bytes):
+    """One parse, with the XML declaration stripped (lxml refuses it on a str)."""
     if isinstance(markup, str):
         # lxml refuses str with an encoding declaration; strip it rather than re-encode.
         markup = _XML_DECLARATION.sub("", markup, count=1)
@@ -310,11 +316,6 @@ def html_to_page(markup: str | bytes) -> Page:
     root = parse_html(markup)
     if root is None:
         return Page(lines=[], is_html=True, notes=["the HTML has no parsable content"])
-    if root.find("body") is None:
-        repaired = _close_runaway_title(markup)
-        again = parse_html(repaired) if repaired is not None else None
-        if again is not None and again.find("body") is not None:
-            root = again
     metas = _meta_tags(root)
     html_title = _meta_content(metas, "og:title", "twitter:title")
     if html_title is None:

@@ -74,6 +74,8 @@ def explain(X: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: list[str]) ->
             text = cue_texts[first_cue[i]]
         elif label == "body":
             text = f"article text ({words[i]} words)"
+        elif label == "caption":
+            text = "caption: describes a photo"
         else:
             text = _KEPT_REASON[label, headline[i] if label == "title" else trailer[i]]
         out.append(f"{text}; p={scores[i]:.2f}")
@@ -89,6 +91,4 @@ _KEPT_REASON = {
     ("title", False): "headline: short unpunctuated line at the top",
     ("byline", True): "byline: reporting/editing credit",
     ("byline", False): "byline: author/date/credit line",
-    ("caption", True): "caption: describes a photo",
-    ("caption", False): "caption: describes a photo",
 }

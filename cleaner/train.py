@@ -126,8 +126,11 @@ def corpus_labels(
                 if result is None:
                     continue
                 pid, _, texts, labels, gold = result
-                digest = hashlib.sha1("\n".join(texts).encode()).hexdigest()
-                cached[pid] = {"lines": digest, "gold": _digest(gold), "labels": labels}
+                cached[pid] = {
+                    "lines": _digest("\n".join(texts)),
+                    "gold": _digest(gold),
+                    "labels": labels,
+                }
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(cached, sort_keys=True))
         tmp.replace(path)  # atomic: a concurrent run never reads half a file
@@ -154,7 +157,7 @@ def corpus_examples(
             parsed = text_to_page(page.text_path.read_text(encoding="utf-8", errors="replace"))
         texts = [ln.text for ln in parsed.lines]
         labels = entry["labels"]
-        stale = hashlib.sha1("\n".join(texts).encode()).hexdigest() != entry["lines"] or (
+        stale = _digest("\n".join(texts)) != entry["lines"] or (
             "gold" in entry and entry["gold"] != _digest(page.gold())
         )
         if stale:
