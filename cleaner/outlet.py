@@ -29,14 +29,17 @@ _PATTERNS = (
         re.M,
     ),  # "October 28, 2025Clash Report"
 )
-# Literal text every match of a pattern contains (None: no cheap test).
+# Literal text every match of a pattern contains (None: no cheap test). A pattern is only run
+# when one occurs, and from the start of the line holding the first one: no match can begin
+# earlier, and scanning a whole page's boilerplate for a rare credit is the slow part.
 _NEEDLES = (
-    None,
+    ("(Reuters)", "(AP)", "(AFP)", "(Bloomberg)", "(UPI)"),
     ("Download",),
     ("daily dose of", "news release to", "newsletter from", "subscribe to"),
-    None,
-    None,
+    ("©", "(c)", "(C)", "Copyright"),
+    None,  # the date-and-outlet pattern: run on the lines that end in a lower-case letter
 )
+_LOWER_END = frozenset("abcdefghijklmnopqrstuvwxyz")
 _TRAILING = re.compile(
     r"\s*(?:,?\s*(?:Inc|Ltd|LLC|Pte|PLC|plc|Limited|Corp|Corporation|Group|Media|Publishing|All"
     r"|Rights|Reserved)\.?)+\s*$"
@@ -51,11 +54,18 @@ def guess_outlet(lines: list[Line], site_name: str | None = None) -> str | None:
     ordered = [ln for ln in lines if ln.label in ("byline", "body")][:3] + [
         ln for ln in lines if ln.label == "boilerplate"
     ]
-    text = "\n".join(ln.text for ln in ordered)
+    texts = [ln.text for ln in ordered]
+    joined = "\n".join(texts)
     for rx, needles in zip(_PATTERNS, _NEEDLES, strict=True):
-        if needles and not any(w in text for w in needles):
-            continue  # a cheap substring test first: these patterns are slow to scan for
-        m = rx.search(text)
+        text, start = joined, 0
+        if needles:
+            found = [at for at in map(joined.find, needles) if at != -1]
+            if not found:
+                continue
+            start = joined.rfind("\n", 0, min(found)) + 1
+        else:  # every match of this pattern ends its line with a lower-case name
+            text = "\n".join(t for t in texts if t.rstrip()[-1:] in _LOWER_END)
+        m = rx.search(text, start)
         while m:
             name = _TRAILING.sub("", m.group(1)).strip(" .,")
             if 2 <= len(name) <= 60:
