@@ -14,6 +14,7 @@ from .recurring import SiteLines
 from .sources import Record
 
 _TITLE = LABELS.index("title")
+_LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 
 
 def classify(page: Page, model: LineModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,9 +107,10 @@ def article_from_page(
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
     reasons = explain(X, p1, p2, labels)
+    scores = p2[np.arange(len(labels)), [_LABEL_INDEX[lab] for lab in labels]].tolist()
     for i, ln in enumerate(page.lines):
         ln.label = labels[i]
-        ln.score = float(p2[i, LABELS.index(labels[i])])
+        ln.score = scores[i]
         ln.reason = f"{notes[i]}; {reasons[i]}" if i in notes else reasons[i]
     title = next((ln.text for ln in page.lines if ln.label == "title"), None)
     bylines = [ln.text for ln in page.lines if ln.label == "byline"]

@@ -59,7 +59,9 @@ def explain(X: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: list[str]) ->
         return []
     cues = _boilerplate_cues(X)
     cue_texts = [text for _, text in cues] + ["not article text by its shape and context"]
-    first_cue = np.select([cond for cond, _ in cues], list(range(len(cues))), default=len(cues))
+    # index of the first condition that holds (the catch-all row last): one argmax, not a select
+    first_cue = np.vstack([*(cond for cond, _ in cues), np.ones(n, dtype=bool)]).argmax(axis=0)
+    first_cue = first_cue.tolist()
     words = np.rint(np.expm1(_col(X, "words"))).astype(int).tolist()
     headline = (_col(X, "title_sim") > 0.5).tolist()
     trailer = (_col(X, "cue_trailer") > 0).tolist()
