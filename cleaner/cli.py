@@ -15,6 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cleaner",
         description="Clean raw news scrapes and track how outlets rewrite wire copy.",
     )
+    parser.add_argument(
+        "--version", action="version", version=version_text(), help="version and compiled kernels"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         try:
@@ -25,6 +28,21 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(sub)
     return parser
+
+
+def version_text() -> str:
+    """Package version, and which compiled kernels are in use (the pure-Python path gives the
+    same output, more slowly)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .speedups import status
+
+    try:
+        ours = version("cleaner")
+    except PackageNotFoundError:
+        ours = "unknown"
+    kernels = ", ".join(f"{name} {'compiled' if on else 'python'}" for name, on in status().items())
+    return f"cleaner {ours} (kernels: {kernels})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,48 @@
+"""The switch between compiled kernels and the pure-Python reference, and how it is reported.
+(Parity of each kernel with its Python twin: tests/test_speedups_*.py.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from cleaner import speedups
+from cleaner.cli import main, version_text
+
+
+def test_pure_python_switch_turns_every_kernel_off(monkeypatch):
+    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+    assert speedups.pure_python_forced()
+    assert speedups.status() == {name: False for name in speedups.KERNELS}
+    assert all(speedups.kernel(name) is None for name in speedups.KERNELS)
+
+
+@pytest.mark.parametrize("value", ["", "0"])
+def test_switch_off_values_leave_kernels_alone(monkeypatch, value):
+    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, value)
+    assert not speedups.pure_python_forced()
+
+
+def test_unknown_kernel_is_none_not_an_error():
+    assert speedups.kernel("_no_such_kernel") is None
+
+
+def test_version_names_each_kernel_and_its_state(monkeypatch, capsys):
+    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+    text = version_text()
+    for name in speedups.KERNELS:
+        assert f"{name} python" in text
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == text
+
+
+def test_version_in_a_fresh_process_reports_what_is_built():
+    out = subprocess.run(
+        [sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    for name, on in speedups.status().items():
+        assert f"{name} {'compiled' if on else 'python'}" in out
