@@ -32,6 +32,21 @@ def test_normalise_changes_no_words() -> None:
     assert normalise("a\u00a0 b\r\nc\u200b d  \t") == "a b\nc d"
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\r\n\rb", "a\n\nb"),  # \r\n is one break, a lone \r another
+        ("a\x0b\r\nb", "a\n\nb"),  # with a \r present, vertical tab breaks the line too
+        ("a\u2028b\x85c", "a\nb\nc"),  # Unicode line and paragraph separators
+        ("a\x00b\x1fc\x7fd\x9fe", "abcde"),  # control characters go
+        ("x\u00ad\ufeffy\u200dz", "xyz"),  # soft hyphen, BOM and joiners are invisible
+        ("a \u3000\u00a0 \tb", "a b"),  # every kind of space run is one space
+    ],
+)
+def test_normalise_line_breaks_controls_and_spaces(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
 def test_html_renders_blocks_skips_scripts_and_hidden_and_keeps_dom_hints() -> None:
     html = """<html><head><title>Big news | Site</title>
     <meta property="og:site_name" content="The Site"></head><body>
