@@ -178,6 +178,15 @@ def make_cleaner(kind: str, convention: str, model_path: str | None) -> Extracto
     return extract
 
 
+def kernel_info() -> str:
+    """Whether the cleaner rows ran its compiled kernels or the pure-Python path (same output,
+    different speed), so a speed figure is never read without knowing which ran."""
+    from cleaner.speedups import PURE_PYTHON_ENV, status
+
+    states = ", ".join(f"{k} {'compiled' if on else 'pure Python'}" for k, on in status().items())
+    return f"{states} (set {PURE_PYTHON_ENV}=1 to time the pure-Python path)"
+
+
 def describe_model(model_path: str | None) -> str:
     """Which model the cleaner rows come from. Loading it here also fixes it for the whole run
     (load_model caches per folder), so a model rewritten mid-run cannot mix into the table."""
@@ -384,6 +393,7 @@ def format_header(
         f"- Python {platform.python_version()} ({platform.system()}); {tool_versions(args.tools)}",
         f"- Command: `{shlex.join(['python', 'bench/bench_clean.py', *argv])}`",
         f"- Model: {model_info}",
+        f"- Cleaner kernels: {kernel_info()}",
         f"- Corpora: {conventions}. Split: our site-grouped `test` split only.",
         "- Gold conventions: `body` = article body only (cleaner output: `Article.body`); "
         "`article` = headline, dates, captions and body (cleaner output: every non-boilerplate "

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from lxml import etree
 
+from . import speedups
 from .article import DomHints, Line
 from .text import normalise
 
@@ -70,16 +72,17 @@ _ATTR_WORD = re.compile(r"[a-z]+")
 _PATH_DEPTH = 6
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]")
 
+_BREAK_TAGS, _CELL_TAGS, _LINK_TAGS = ("br",), ("td", "th"), ("a",)
+
 # What the walk does at a node, looked up once per event (cheaper than a chain of set tests).
 # Inline tags are absent (None); kinds are truthy, and the two that end the line so far come
 # first. Comments, PIs and entities have a factory function as tag: only their tail is text.
 _BLOCK_START, _BREAK, _CELL, _LINK, _NOT_ELEMENT = range(1, 6)
 _KIND: dict[object, int] = {
     **dict.fromkeys(_BLOCK, _BLOCK_START),
-    "br": _BREAK,
-    "td": _CELL,
-    "th": _CELL,
-    "a": _LINK,
+    **dict.fromkeys(_BREAK_TAGS, _BREAK),
+    **dict.fromkeys(_CELL_TAGS, _CELL),
+    **dict.fromkeys(_LINK_TAGS, _LINK),
     etree.Comment: _NOT_ELEMENT,
     etree.PI: _NOT_ELEMENT,
     etree.Entity: _NOT_ELEMENT,
@@ -173,12 +176,17 @@ def _hints(tags: list[str], words: list[str], link_chars: int) -> DomHints:
     )
 
 
-def _to_lines(raw: list[str], hints: list[DomHints]) -> list[Line]:
+def _join_lines(raw: list[str]) -> str:
+    """The raw lines as one text, one a line: line breaks inside a line become spaces (NUL
+    cannot occur in parsed text, so it marks the ends meanwhile)."""
+    return _BREAKS.sub(" ", "\0".join(raw)).replace("\0", "\n")
+
+
+def _to_lines(joined: str, hints: list[DomHints]) -> list[Line]:
     """Normalise all lines in one call (much cheaper than once a line)."""
-    if not raw:
+    if not hints:
         return []
-    # Line breaks inside a line are spaces; NUL cannot occur in parsed text, so it marks the ends.
-    texts = normalise(_BREAKS.sub(" ", "\0".join(raw)).replace("\0", "\n")).split("\n")
+    texts = normalise(joined).split("\n")
     out: list[Line] = []
     for text, dom in zip(texts, hints, strict=True):
         if not text:
@@ -311,26 +319,61 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
-def html_to_page(markup: str | bytes) -> Page:
-    """Render HTML to lines with DOM hints, skipping scripts, styles, forms and hidden blocks."""
-    root = parse_html(markup)
-    if root is None:
-        return Page(lines=[], is_html=True, notes=["the HTML has no parsable content"])
-    metas = _meta_tags(root)
-    html_title = _meta_content(metas, "og:title", "twitter:title")
-    if html_title is None:
-        found = _TITLE_TEXT(root)
-        html_title = normalise(" ".join(found)).strip() or None if found else None
-    site_name = _meta_content(metas, "og:site_name", "application-name")
+def _strip_and_render(root) -> tuple[str, list[DomHints], bool]:
+    """The reference rendering (the compiled kernel must match it): strip skipped and hidden
+    elements from the tree, walk <body> (or the root when there is none). Returns the joined
+    raw lines, their hints, and whether there was a <body>. Changes the tree."""
     etree.strip_elements(root, *_SKIP, with_tail=False)
     for el in [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]:
         _remove_keep_tail(el)
     body = root.find("body")
-    notes = [] if body is not None else ["the HTML has no <body>"]
-    lines = _to_lines(*_render(body if body is not None else root))
-    if not lines and body is not None:
+    raw, hints = _render(body if body is not None else root)
+    return _join_lines(raw), hints, body is not None
+
+
+def html_to_page(markup: str | bytes) -> Page:
+    """Render HTML to lines with DOM hints, skipping scripts, styles, forms and hidden blocks."""
+    return _html_to_page(markup, _KERNEL)
+
+
+def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
+    """html_to_page through the compiled kernel, or the pure-Python code when kernel is None
+    (tests run both). The kernel returns None for trees it leaves to Python."""
+    root = parse_html(markup)
+    if root is None:
+        return Page(lines=[], is_html=True, notes=["the HTML has no parsable content"])
+    head = kernel.head_info(root) if kernel is not None else None
+    metas = head[0] if head is not None else _meta_tags(root)
+    html_title = _meta_content(metas, "og:title", "twitter:title")
+    if html_title is None:
+        found = head[1] if head is not None else _TITLE_TEXT(root)
+        html_title = normalise(" ".join(found)).strip() or None if found else None
+    site_name = _meta_content(metas, "og:site_name", "application-name")
+    rendered = kernel.render(root) if kernel is not None else None
+    text, hints, has_body = rendered if rendered is not None else _strip_and_render(root)
+    notes = [] if has_body else ["the HTML has no <body>"]
+    lines = _to_lines(text, hints)
+    if not lines and has_body:
         notes.append("the HTML body has no visible text")
     return Page(lines=lines, is_html=True, html_title=html_title, site_name=site_name, notes=notes)
+
+
+# The compiled twin of html_to_page's tree steps (cleaner/_render.pyx), handed the definitions
+# above so that both paths read the same tag sets and helpers.
+_KERNEL = speedups.kernel("_render")
+if _KERNEL is not None:
+    _KERNEL.configure(
+        skip=_SKIP,
+        block=_BLOCK,
+        breaks=_BREAK_TAGS,
+        cells=_CELL_TAGS,
+        links=_LINK_TAGS,
+        hints=DomHints,
+        words_cache=_WORDS,
+        attr_words=_attr_words,
+        path_depth=_PATH_DEPTH,
+        unsafe_sub=_XML_UNSAFE.sub,
+    )
 
 
 _HTML_SNIFF = re.compile(
