@@ -51,9 +51,13 @@ def text_to_page(text: str) -> Page:
         if not raw:
             blank = bool(lines)
             continue
-        for piece in _split_long(raw):
-            lines.append(Line(text=piece, index=len(lines), blank_before=blank))
-            blank = False
+        if len(raw) <= _MAX_LINE_CHARS:  # the usual case, without a call to _split_long
+            lines.append(Line(raw, len(lines), blank))
+        else:
+            for piece in _split_long(raw):
+                lines.append(Line(piece, len(lines), blank))
+                blank = False
+        blank = False
     return Page(lines=lines)
 
 
