@@ -12,6 +12,7 @@ from .outlet import guess_outlet
 from .reasons import explain
 from .recurring import SiteLines
 from .sources import Record
+from .text import without_lone_surrogates
 
 _TITLE = LABELS.index("title")
 _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
@@ -151,7 +152,7 @@ def clean(
             text_or_html, _ = decode_bytes(text_or_html)
         if kind not in ("auto", "text", "html"):
             raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
-        page = to_page(text_or_html, kind)
+        page = to_page(without_lone_surrogates(text_or_html), kind)
         return article_from_page(page, model, id=id, site_lines=site_lines)
     except ValueError as exc:
         return Article(id=id, error=str(exc))

@@ -30,6 +30,7 @@ from .sources import (
     expand_paths,
     iter_records,
 )
+from .text import without_lone_surrogates
 
 FORMATS = ("text", "json", "jsonl", "labels")
 EXTENSIONS = {"text": ".txt", "json": ".json", "labels": ".labels.tsv"}
@@ -206,15 +207,27 @@ class _Progress:
 
 def render_text(article: Article) -> str:
     """Title line, byline line (each empty when unknown), a blank line, then the body."""
-    return f"{article.title or ''}\n{article.byline or ''}\n\n{article.body}\n"
+    text = f"{article.title or ''}\n{article.byline or ''}\n\n{article.body}\n"
+    return without_lone_surrogates(text)
+
+
+def _dumps(obj: dict, indent: int | None = None) -> str:
+    """JSON as UTF-8 text; a record holding a lone surrogate (a passed-through field, an id) is
+    written with \\u escapes instead, which round-trip exactly and no UTF-8 stream refuses."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(obj, ensure_ascii=True, indent=indent)
+    return text
 
 
 def render_json(article: Article) -> str:
-    return json.dumps(article.to_dict(), ensure_ascii=False, indent=2)
+    return _dumps(article.to_dict(), indent=2)
 
 
 def render_jsonl(article: Article) -> str:
-    return json.dumps(article.to_dict(), ensure_ascii=False) + "\n"
+    return _dumps(article.to_dict()) + "\n"
 
 
 def _cell(value: str) -> str:
@@ -228,7 +241,7 @@ def render_labels(article: Article) -> str:
         out.append(f"# error: {_cell(article.error)}")
     for line in article.lines:
         out.append(f"{line.label}\t{line.score:.3f}\t{_cell(line.reason)}\t{_cell(line.text)}")
-    return "\n".join(out) + "\n"
+    return without_lone_surrogates("\n".join(out) + "\n")
 
 
 # Sinks ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ _SPACES = re.compile(r"  +")
 # Other line separators (\r and \r\n are replaced first, with str.replace: faster than any regex).
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85\x0b\x0c]")
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
@@ -36,3 +37,16 @@ def normalise(text: str) -> str:
 def words(text: str) -> list[str]:
     """Word tokens, lower-cased; the unit of the evaluation metric and of vocabulary features."""
     return _WORD.findall(text.lower())
+
+
+def without_lone_surrogates(text: str) -> str:
+    """A str can hold halves of UTF-16 pairs (from JSON "\\ud800" escapes, say) that no encoder
+    accepts; each becomes U+FFFD, so one bad character does not cost a whole page or record.
+    Cheap for the usual text: one ASCII test, else one encode attempt."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text

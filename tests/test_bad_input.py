@@ -202,3 +202,46 @@ def test_all_bad_inputs_in_one_batch(capsys, tmp_path: Path) -> None:
         "h_feed.jsonl",
     ]
     assert code == 1 and "5 of 10 inputs failed; see error records" in err
+
+
+def test_jsonl_text_with_lone_surrogates_is_cleaned(capsys, tmp_path: Path) -> None:
+    """JSON may escape half of a UTF-16 pair ("\\ud800"); no encoder accepts one. The character
+    becomes U+FFFD and the rest of the page is cleaned, in text and in HTML, and an id or a
+    passed-through field holding one still comes out as valid JSON."""
+    broken = GOOD.replace("critical minerals", "critical \ud800minerals")
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in broken.splitlines()) + "</body>"
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        json.dumps({"id": "text", "text": broken}),
+        json.dumps({"id": "html", "html": page}),
+        json.dumps({"id": "odd\udc80id", "text": GOOD, "note": "x\ud83d"}),
+    ]
+    assert "\\ud800" in rows[0]  # json.dumps escapes it: the file itself is plain ASCII
+    feed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code = main(["clean", "--format", "jsonl", str(feed)])
+    out, _ = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 3
+    for record in records[:2]:
+        assert "error" not in record
+        assert "critical \ufffdminerals, the two governments said." in record["body"]
+    assert records[2]["id"] == "odd\udc80id" and records[2]["note"] == "x\ud83d"
+    assert "error" not in records[2] and records[2]["body"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "labels"])
+def test_other_formats_write_a_record_with_a_lone_surrogate(capsys, tmp_path: Path, fmt) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "odd\ud800id", "text": GOOD}) + "\n", encoding="utf-8")
+    assert main(["clean", "--format", fmt, str(feed)]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # what reached the stream is valid UTF-8 text
+    assert "secure supplies" in out
+    if fmt == "json":
+        assert json.loads(out)["id"] == "odd\ud800id"  # escaped, and exact on reading back
+    if fmt == "labels":
+        assert out.startswith("# id: odd\ufffdid")
+    out_dir = tmp_path / fmt
+    assert main(["clean", "--format", fmt, "-o", str(out_dir), str(feed)]) == 0
+    (written,) = out_dir.iterdir()
+    assert "secure supplies" in written.read_text(encoding="utf-8")
