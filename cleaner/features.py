@@ -591,30 +591,54 @@ def _position_columns(X: np.ndarray, page: Page, nwords: np.ndarray, chars: np.n
 @lru_cache(maxsize=8192)
 def _dom_row(tag: str, path: str, attrs: str) -> np.ndarray:
     """The tag, zone, depth and class/id columns of a line. Cached: the lines of a page (and of
-    a site) share a handful of (tag, path, attrs) combinations, and the regexes are the cost."""
+    a site) share a handful of (tag, path, attrs) combinations."""
     row = np.zeros(len(OWN_FEATURES), dtype=np.float32)
     row[_COL["tag_p"] + _TAG_INDEX.get(tag, len(_TAGS) - 1)] = 1.0
     for k, zone in enumerate(_ZONES):
         if zone in path:
             row[_COL["in_" + _ZONES[0]] + k] = 1.0
-    if attrs:
-        for name, rx in _ATTR_CUES.items():
-            row[_COL[name]] = rx.search(attrs) is not None
+    for col in _attr_cue_columns(attrs):
+        row[col] = 1.0
     row[_COL["depth"]] = path.count(">") / 6.0
     row.setflags(write=False)
     return row
 
 
+_ATTR_CUE_COLUMNS = tuple((_COL[name], rx) for name, rx in _ATTR_CUES.items())
+_WORD_CUES: dict[str, tuple[int, ...]] = {}
+_WORD_CUES_MAX = 16384
+
+
+def _attr_cue_columns(attrs: str) -> set[int]:
+    """Columns of the class/id cues that match `attrs`. Each cue regex is \\b(word alternatives)\\b,
+    so it matches the whole string exactly when it matches one of its space-separated words:
+    the regexes run once per distinct word (few, and shared across sites), not once per string."""
+    cols: set[int] = set()
+    for word in attrs.split():
+        hits = _WORD_CUES.get(word)
+        if hits is None:
+            if len(_WORD_CUES) >= _WORD_CUES_MAX:
+                _WORD_CUES.clear()
+            hits = tuple(col for col, rx in _ATTR_CUE_COLUMNS if rx.search(word))
+            _WORD_CUES[word] = hits
+        cols.update(hits)
+    return cols
+
+
 def _dom_features(page: Page, X: np.ndarray, chars: np.ndarray) -> None:
     c = _COL
     X[:, c["has_dom"]] = 1.0
-    rows = [i for i, ln in enumerate(page.lines) if ln.dom is not None]
+    doms = [ln.dom for ln in page.lines]
+    rows = [i for i, d in enumerate(doms) if d is not None]
     if not rows:
         return
-    X[rows] += np.vstack(
-        [_dom_row(d.tag, d.path, d.attrs) for d in (page.lines[i].dom for i in rows)]
-    )
-    links = np.array([page.lines[i].dom.link_chars for i in rows], dtype=np.float32)
+    # one row per distinct (tag, path, attrs) of the page, then one gather
+    index: dict[tuple[str, str, str], int] = {}
+    ids = [
+        index.setdefault((d.tag, d.path, d.attrs), len(index)) for d in map(doms.__getitem__, rows)
+    ]
+    X[rows] += np.vstack([_dom_row(*key) for key in index])[ids]
+    links = np.array([doms[i].link_chars for i in rows], dtype=np.float32)
     X[rows, c["link_density"]] = links / np.maximum(chars[rows], 1.0)
 
 

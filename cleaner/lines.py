@@ -11,7 +11,7 @@ from lxml import etree
 
 from . import speedups
 from .article import DomHints, Line
-from .text import normalise
+from .text import normalise, normalise_lines
 
 
 @dataclass(slots=True)
@@ -190,7 +190,7 @@ def _to_lines(joined: str, hints: list[DomHints]) -> list[Line]:
     """Normalise all lines in one call (much cheaper than once a line)."""
     if not hints:
         return []
-    texts = normalise(joined).split("\n")
+    texts = normalise_lines(joined).split("\n")  # the only breaks left are the "\n" between lines
     out: list[Line] = []
     for text, dom in zip(texts, hints, strict=True):
         if not text:

@@ -27,6 +27,11 @@ def normalise(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if had_cr or not text.isascii():
         text = _LINE_SEPARATORS.sub("\n", text)
+    return normalise_lines(text)
+
+
+def normalise_lines(text: str) -> str:
+    """normalise() for text whose only line break is "\n" (rendered HTML, say)."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE_OR_CONTROL.sub("", text)
