@@ -70,21 +70,30 @@ def explain(X: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: list[str]) ->
     scores = p2[rows, kinds].tolist()
     first_label = np.argmax(p1, axis=1)
     changed = np.flatnonzero(first_label != kinds).tolist()
-    out = []
-    for i, label in enumerate(labels):
-        if label == "boilerplate":
-            text = cue_texts[first_cue[i]]
-        elif label == "body":
-            text = f"article text ({words[i]} words)"
-        elif label == "caption":
-            text = "caption: describes a photo"
-        else:
-            text = _KEPT_REASON[label, headline[i] if label == "title" else trailer[i]]
-        out.append(f"{text}; p={scores[i]:.2f}")
+    # every score formatted by one %-operation ("%.2f" formats exactly as f"{x:.2f}")
+    p_texts = ("; p=%.2f\n" * n % tuple(scores)).split("\n")
+    out = [
+        (
+            cue_texts[first_cue[i]]
+            if label == "boilerplate"
+            else _kept(label, i, words, headline, trailer)
+        )
+        + p_texts[i]
+        for i, label in enumerate(labels)
+    ]
     for i in changed:
         j = first_label[i]
         out[i] += f"; context pass changed {LABELS[j]} ({p1[i, j]:.2f})"
     return out
+
+
+def _kept(label: str, i: int, words: list[int], headline: list[bool], trailer: list[bool]) -> str:
+    """The reason for a kept line (most lines of a page are boilerplate; these are few)."""
+    if label == "body":
+        return f"article text ({words[i]} words)"
+    if label == "caption":
+        return "caption: describes a photo"
+    return _KEPT_REASON[label, headline[i] if label == "title" else trailer[i]]
 
 
 _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
