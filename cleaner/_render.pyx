@@ -10,6 +10,9 @@ as lxml does (runs of text/CDATA nodes). Its output is lines.py's, byte for byte
 entity references, namespaced elements, odd attribute values) makes it return None, and
 lines.py runs the Python code on the untouched tree instead.
 
+render(root, normalise=True) also does text.normalise_lines on the joined lines when that
+is sure to give the same text (see _normalise): lines.py then skips it.
+
 Struct fields are read through the libxml2 headers lxml ships, so the build must match the
 lxml/libxml2 running it: the import fails (and lines.py stays pure Python) when they differ."""
 
@@ -22,6 +25,9 @@ from libc.string cimport memcpy, strcmp, strlen, strstr
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlAttr, xmlNode
+
+import re
+import unicodedata
 
 import lxml
 from lxml import etree
@@ -89,13 +95,16 @@ cdef inline unsigned int _slot(const unsigned char* name) noexcept:
 
 
 def configure(*, skip, block, breaks, cells, links, hints, words_cache, attr_words,
-              path_depth, unsafe_sub):
+              path_depth, unsafe_sub, normalise_lines, invisible, odd_space, spaces):
     """Take lines.py's tag sets and helpers, so both paths read one definition. Later groups
     win as in lines._KIND (block, then br, cells, links); skipped tags win over all, since
-    strip_elements runs before the walk."""
+    strip_elements runs before the walk. text.py's normalise_lines and its regexes are
+    checked first against what render(normalise=True) does: ValueError when they differ."""
     global _DomHints, _words_cache, _attr_words, _unsafe_sub, _path_depth, _configured
     cdef unsigned int h
     cdef int i
+    _check_normalise(normalise_lines, invisible, odd_space, spaces)
+    _configured = False
     for i in range(SLOTS):
         _slot_name[i] = NULL
         _slot_kind[i] = INLINE
@@ -216,6 +225,225 @@ cdef int _append_line_text(Buf* b, const unsigned char* s, Py_ssize_t n) except 
             continue
         b.data[b.len] = b" "
         b.len += 1
+    return 0
+
+
+# --- text.normalise_lines --------------------------------------------------------------------
+
+# The character sets of text.py this module implements: configure() refuses others.
+INVISIBLE_OR_CONTROL_PATTERN = (
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+ODD_SPACE_PATTERN = r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+SPACES_PATTERN = r"  +"
+
+cdef enum:
+    KEEP_CHAR = 0  # copied
+    SPACE_CHAR = 1  # " " or an odd space: runs of them become one " ", none at a line's ends
+    DROP_CHAR = 2  # invisible or control
+    NEWLINE_CHAR = 3
+    MULTIBYTE = 4  # _BYTE_CLASS only: a byte >= 0x80, classed once its character is decoded
+
+
+cdef inline int _char_class(Py_UCS4 cp) noexcept:
+    """What normalise_lines does to one character: _ODD_SPACE, _INVISIBLE_OR_CONTROL (above)."""
+    if cp < 0x7F:
+        if cp == 0x20 or cp == 0x09:
+            return SPACE_CHAR
+        if cp == 0x0A:
+            return NEWLINE_CHAR
+        if cp <= 0x08 or cp == 0x0B or cp == 0x0C or 0x0E <= cp <= 0x1F:
+            return DROP_CHAR
+        return KEEP_CHAR
+    if cp <= 0x9F or cp == 0xAD:
+        return DROP_CHAR
+    if cp == 0xA0 or cp == 0x1680 or 0x2000 <= cp <= 0x200A or cp == 0x202F or cp == 0x205F:
+        return SPACE_CHAR
+    if 0x200B <= cp <= 0x200D or cp == 0x2060 or cp == 0xFEFF:
+        return DROP_CHAR
+    if cp == 0x3000:
+        return SPACE_CHAR
+    return KEEP_CHAR
+
+
+cdef inline bint _nfc_inert(Py_UCS4 cp) noexcept:
+    """True for some assigned characters with Canonical_Combining_Class 0 and NFC_Quick_Check
+    Yes: a text of such characters only is NFC (UAX #15's quick check, which
+    unicodedata.is_normalized runs first), so nobody needs to ask. Those below U+0300 (the
+    first combining mark) and the general punctuation (curly quotes, dashes) but U+2000 and
+    U+2001 (singleton decompositions) and unassigned U+2065. configure() checks what it can
+    cheaply against unicodedata, tests/test_speedups_render.py all of it; Unicode's
+    normalization stability keeps such a text NFC in later versions."""
+    return cp < 0x300 or (0x2002 <= cp <= 0x206F and cp != 0x2065)
+
+
+cdef unsigned char _BYTE_CLASS[256]
+for _byte in range(256):
+    _BYTE_CLASS[_byte] = _char_class(_byte) if _byte < 0x80 else MULTIBYTE
+del _byte
+
+
+cdef inline Py_ssize_t _utf8_char(const unsigned char* s, Py_ssize_t i, Py_ssize_t n,
+                                  Py_UCS4* cp) noexcept:
+    """Length of the UTF-8 sequence at s[i] (a byte >= 0x80) and its code point, or 0 for bytes
+    that are not UTF-8 (the well-formed sequences of Unicode's table 3-7, which are what
+    CPython's decoder accepts)."""
+    cdef unsigned char b = s[i], lo = 0x80, hi = 0xBF
+    if b < 0xC2 or b > 0xF4:
+        return 0
+    if b < 0xE0:
+        if i + 1 >= n or not 0x80 <= s[i + 1] <= 0xBF:
+            return 0
+        cp[0] = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F)
+        return 2
+    if b < 0xF0:
+        if b == 0xE0:
+            lo = 0xA0
+        elif b == 0xED:
+            hi = 0x9F
+        if i + 2 >= n or not lo <= s[i + 1] <= hi or not 0x80 <= s[i + 2] <= 0xBF:
+            return 0
+        cp[0] = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F)
+        return 3
+    if b == 0xF0:
+        lo = 0x90
+    elif b == 0xF4:
+        hi = 0x8F
+    if (i + 3 >= n or not lo <= s[i + 1] <= hi or not 0x80 <= s[i + 2] <= 0xBF
+            or not 0x80 <= s[i + 3] <= 0xBF):
+        return 0
+    cp[0] = (((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6)
+             | (s[i + 3] & 0x3F))
+    return 4
+
+
+cdef int _normalise(const unsigned char* s, Py_ssize_t n, Buf* out) except -2:
+    """text.normalise_lines after its NFC step, on UTF-8, into out: drop the invisible and
+    control characters, make odd spaces " ", collapse runs of " ", strip " " at both ends of
+    each line; in one pass, as one space is written only between two kept characters of a
+    line, and only when the text between them had a space. Returns 0 when the text is surely
+    NFC (only _nfc_inert characters), so that out is normalise_lines' result; 1 when it is
+    only if unicodedata.is_normalized finds the text NFC; -1 for bytes that are not UTF-8
+    (out is then unfinished)."""
+    cdef Py_ssize_t i = 0, j, k = 0, size
+    cdef unsigned char kind
+    cdef bint space = False, line_start = True
+    cdef int unsure = 0
+    cdef Py_UCS4 cp = 0
+    cdef char* d
+    out.len = 0
+    _reserve(out, n)  # never longer: a space written replaces at least one byte read
+    d = out.data
+    while i < n:
+        kind = _BYTE_CLASS[s[i]]
+        if kind == KEEP_CHAR:  # a run of ASCII, single " " between kept bytes included
+            j = i + 1
+            while j < n:
+                if _BYTE_CLASS[s[j]] != KEEP_CHAR:
+                    if s[j] != b" " or j + 1 == n or _BYTE_CLASS[s[j + 1]] != KEEP_CHAR:
+                        break
+                    j += 1
+                j += 1
+            size = j - i
+        elif kind == MULTIBYTE:
+            size = _utf8_char(s, i, n, &cp)
+            if size == 0:
+                return -1
+            if not _nfc_inert(cp):
+                unsure = 1
+            kind = _char_class(cp)
+        else:
+            size = 1
+        if kind == KEEP_CHAR:
+            if space and not line_start:
+                d[k] = b" "
+                k += 1
+            space = line_start = False
+            memcpy(d + k, s + i, size)
+            k += size
+        elif kind == SPACE_CHAR:
+            space = True
+        elif kind == NEWLINE_CHAR:
+            d[k] = b"\n"
+            k += 1
+            space = False
+            line_start = True
+        i += size
+    out.len = k
+    return unsure
+
+
+def normalise_lines(str text not None):
+    """text.normalise_lines(text), or None when text is not NFC (or has lone surrogates): the
+    caller then runs the Python function, which normalises first."""
+    cdef const char* data
+    cdef Py_ssize_t size
+    cdef Buf out
+    cdef int status
+    try:
+        data = PyUnicode_AsUTF8AndSize(text, &size)
+    except UnicodeEncodeError:
+        return None
+    out.data = NULL
+    out.len = out.cap = 0
+    try:
+        status = _normalise(<const unsigned char*>data, size, &out)
+        if status == -1 or (status == 1 and not unicodedata.is_normalized("NFC", text)):
+            return None
+        return PyUnicode_DecodeUTF8(out.data, out.len, NULL)
+    finally:
+        PyMem_Free(out.data)
+
+
+def normalise_utf8(bytes data not None):
+    """For tests: (status, text) from _normalise on any bytes; text is b"" for status -1."""
+    cdef Buf out
+    cdef int status
+    out.data = NULL
+    out.len = out.cap = 0
+    try:
+        status = _normalise(<const unsigned char*>data, len(data), &out)
+        return status, (out.data[:out.len] if status != -1 and out.len else b"")
+    finally:
+        PyMem_Free(out.data)
+
+
+def char_table():
+    """For tests: one byte a code point, its _char_class plus 4 when _nfc_inert."""
+    cdef bytearray table = bytearray(0x110000)
+    cdef unsigned char* cells = table
+    cdef Py_UCS4 cp
+    for cp in range(0x110000):
+        cells[cp] = _char_class(cp) | (4 if _nfc_inert(cp) else 0)
+    return bytes(table)
+
+
+_PROBE = (
+    "  a\u00a0\u00a0b\t\tc \u200b d\u00ade\u2060\ufeff f\x01\x7f\x85\x9f g\u3000\u1680h\u2002"
+    "\u200a\u202f\u205f i \n\u00a0\n\t\u200b\t\n\r\u2028x\u00a0\n\ufb01 \u00c5 \u2019\u2014 "
+    "\ue000 \U0001f600\u00a0\ne\u00ad\u0301 \u1100 \u1161 \u0915\u093c\n\u200b \u00a0"
+)
+"""Text that is NFC only by unicodedata.is_normalized's full check, where every step of
+normalise_lines shows."""
+
+
+cdef int _check_normalise(reference, invisible, odd_space, spaces) except -1:
+    """Refuse to stand in for a text.normalise_lines this module does not implement."""
+    mine = [re.compile(p) for p in (INVISIBLE_OR_CONTROL_PATTERN, ODD_SPACE_PATTERN,
+                                    SPACES_PATTERN)]
+    if [(rx.pattern, rx.flags) for rx in (invisible, odd_space, spaces)] != [
+            (rx.pattern, rx.flags) for rx in mine]:
+        raise ValueError("cleaner._render implements other character sets than text.py uses:"
+                         " update _render.pyx (or set CLEANER_PURE_PYTHON=1)")
+    for cp in (*range(0x300), *range(0x2002, 0x2070)):
+        if _nfc_inert(cp) and (unicodedata.combining(chr(cp))
+                               or unicodedata.normalize("NFC", chr(cp)) != chr(cp)
+                               or unicodedata.category(chr(cp)) == "Cn"):
+            raise ValueError(f"cleaner._render takes U+{cp:04X} for NFC-inert, unicodedata"
+                             f" {unicodedata.unidata_version} does not")
+    if normalise_lines(_PROBE) != reference(_PROBE):
+        raise ValueError("cleaner._render normalises text otherwise than text.normalise_lines:"
+                         " update _render.pyx (or set CLEANER_PURE_PYTHON=1)")
     return 0
 
 
@@ -345,6 +573,7 @@ cdef class _Walk:
     cdef Buf run  # the text of a run of several text nodes
     cdef Buf scratch  # hint strings being put together
     cdef Buf value  # the "class id" string of a block
+    cdef Buf norm  # the lines normalised, by render(normalise=True)
     cdef Stack open  # every open element, innermost last
     cdef Stack blocks  # the open blocks (lines._render's tags) ...
     cdef list words  # ... and their class/id words, computed when a line first needs them
@@ -371,6 +600,7 @@ cdef class _Walk:
         PyMem_Free(self.run.data)
         PyMem_Free(self.scratch.data)
         PyMem_Free(self.value.data)
+        PyMem_Free(self.norm.data)
         PyMem_Free(self.open.items)
         PyMem_Free(self.blocks.items)
 
@@ -570,14 +800,19 @@ cdef class _Walk:
         return 0
 
 
-def render(cetree._Element root not None):
+def render(cetree._Element root not None, *, bint normalise=False):
     """(text, hints, has_body) as lines.py's reference gives after stripping and walking the
     tree: the raw lines joined by "\\n" with their breaks made spaces, their DomHints, and
-    whether a <body> was found. None when the Python code must do it. Leaves the tree as is."""
+    whether a <body> was found. None when the Python code must do it. Leaves the tree as is.
+
+    With normalise=True, (text, hints, has_body, normalised): when normalised is True, text is
+    text.normalise_lines() of the raw text (which is NFC, so that function's NFC step keeps it
+    as it is and the rest is _normalise); else it is the raw text, which is not NFC."""
     cdef xmlNode* c_root = root._c_node
     cdef xmlNode* start = NULL
     cdef xmlNode* c
     cdef _Walk walk
+    cdef int status
     if not _configured:
         raise RuntimeError("cleaner._render.configure() was not called")
     try:
@@ -599,8 +834,18 @@ def render(cetree._Element root not None):
                 return None
         walk = _Walk()
         walk.walk(start)
-        text = PyUnicode_DecodeUTF8(walk.out.data, walk.out.len, NULL)
-        return text, walk.hints, start != c_root
+        if not normalise:
+            text = PyUnicode_DecodeUTF8(walk.out.data, walk.out.len, NULL)
+            return text, walk.hints, start != c_root
+        status = _normalise(<const unsigned char*>walk.out.data, walk.out.len, &walk.norm)
+        if status == 0:
+            text = PyUnicode_DecodeUTF8(walk.norm.data, walk.norm.len, NULL)
+            return text, walk.hints, start != c_root, True
+        text = PyUnicode_DecodeUTF8(walk.out.data, walk.out.len, NULL)  # fails if status -1
+        if status == 1 and unicodedata.is_normalized("NFC", text):
+            text = PyUnicode_DecodeUTF8(walk.norm.data, walk.norm.len, NULL)
+            return text, walk.hints, start != c_root, True
+        return text, walk.hints, start != c_root, False
     except (_Unsupported, UnicodeDecodeError):
         return None
 

@@ -10,6 +10,7 @@ from types import ModuleType
 from lxml import etree
 
 from . import speedups
+from . import text as _text
 from .article import DomHints, Line
 from .text import normalise, normalise_lines
 
@@ -186,11 +187,14 @@ def _join_lines(raw: list[str]) -> str:
     return _BREAKS.sub(" ", "\0".join(raw)).replace("\0", "\n")
 
 
-def _to_lines(joined: str, hints: list[DomHints]) -> list[Line]:
-    """Normalise all lines in one call (much cheaper than once a line)."""
+def _to_lines(joined: str, hints: list[DomHints], normalised: bool = False) -> list[Line]:
+    """Normalise all lines in one call (much cheaper than once a line), unless the kernel
+    already did (normalised)."""
     if not hints:
         return []
-    texts = normalise_lines(joined).split("\n")  # the only breaks left are the "\n" between lines
+    if not normalised:
+        joined = normalise_lines(joined)
+    texts = joined.split("\n")  # the only breaks left are the "\n" between lines
     out: list[Line] = []
     for text, dom in zip(texts, hints, strict=True):
         if not text:
@@ -353,31 +357,41 @@ def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
         found = head[1] if head is not None else _TITLE_TEXT(root)
         html_title = normalise(" ".join(found)).strip() or None if found else None
     site_name = _meta_content(metas, "og:site_name", "application-name")
-    rendered = kernel.render(root) if kernel is not None else None
-    text, hints, has_body = rendered if rendered is not None else _strip_and_render(root)
+    # The kernel also normalises the lines when it can do so exactly (the raw text is NFC).
+    rendered = kernel.render(root, normalise=True) if kernel is not None else None
+    if rendered is not None:
+        text, hints, has_body, normalised = rendered
+    else:
+        (text, hints, has_body), normalised = _strip_and_render(root), False
     notes = [] if has_body else ["the HTML has no <body>"]
-    lines = _to_lines(text, hints)
+    lines = _to_lines(text, hints, normalised)
     if not lines and has_body:
         notes.append("the HTML body has no visible text")
     return Page(lines=lines, is_html=True, html_title=html_title, site_name=site_name, notes=notes)
 
 
 # The compiled twin of html_to_page's tree steps (cleaner/_render.pyx), handed the definitions
-# above so that both paths read the same tag sets and helpers.
+# above so that both paths read the same tag sets and helpers; it checks that text.py
+# normalises lines as it does (a ValueError here means _render.pyx needs the same change).
 _KERNEL = speedups.kernel("_render")
+_KERNEL_SETUP = dict(
+    skip=_SKIP,
+    block=_BLOCK,
+    breaks=_BREAK_TAGS,
+    cells=_CELL_TAGS,
+    links=_LINK_TAGS,
+    hints=DomHints,
+    words_cache=_WORDS,
+    attr_words=_attr_words,
+    path_depth=_PATH_DEPTH,
+    unsafe_sub=_XML_UNSAFE.sub,
+    normalise_lines=normalise_lines,
+    invisible=_text._INVISIBLE_OR_CONTROL,
+    odd_space=_text._ODD_SPACE,
+    spaces=_text._SPACES,
+)
 if _KERNEL is not None:
-    _KERNEL.configure(
-        skip=_SKIP,
-        block=_BLOCK,
-        breaks=_BREAK_TAGS,
-        cells=_CELL_TAGS,
-        links=_LINK_TAGS,
-        hints=DomHints,
-        words_cache=_WORDS,
-        attr_words=_attr_words,
-        path_depth=_PATH_DEPTH,
-        unsafe_sub=_XML_UNSAFE.sub,
-    )
+    _KERNEL.configure(**_KERNEL_SETUP)
 
 
 _HTML_SNIFF = re.compile(

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ast
 import random
+import re
 import subprocess
 import sys
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from cleaner import lines
+from cleaner import lines, text
 from cleaner.corpora import CORPORA, iter_pages
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,7 +60,17 @@ def assert_parity(markup: str | bytes, *, kernel_renders: bool = True) -> lines.
     if kernel_renders and root is not None:
         assert KERNEL.head_info(root) is not None
         assert KERNEL.render(root) is not None
+    if root is not None and (raw := KERNEL.render(root)) is not None:
+        assert_normalised_rendering(root, raw)
     return compiled
+
+
+def assert_normalised_rendering(root, raw: tuple) -> None:
+    """render(normalise=True) is render() with text.normalise_lines done, exactly when the raw
+    text is NFC (else the raw text, for Python to normalise)."""
+    both = KERNEL.render(root, normalise=True)
+    nfc = unicodedata.is_normalized("NFC", raw[0])
+    assert both == (text.normalise_lines(raw[0]) if nfc else raw[0], *raw[1:], nfc)
 
 
 # --- hand-written pages -------------------------------------------------------------------------
@@ -270,26 +282,26 @@ _ATTRS = (
 ).split("|")
 
 
-def _random_markup(rng: random.Random, depth: int = 0) -> str:
+def _random_markup(rng: random.Random, depth: int = 0, texts: list[str] = _TEXTS) -> str:
     parts = []
     for _ in range(rng.randint(0, 5)):
         if rng.random() < 0.45 or depth > 7:
-            parts.append(rng.choice(_TEXTS))
+            parts.append(rng.choice(texts))
             continue
         tag = rng.choice(_TAGS)
         attrs = "".join(rng.sample(_ATTRS, rng.randint(1, 2))) if rng.random() < 0.4 else ""
         close = f"</{tag}>" if rng.random() < 0.85 else ""
-        parts.append(f"<{tag}{attrs}>{_random_markup(rng, depth + 1)}{close}")
+        parts.append(f"<{tag}{attrs}>{_random_markup(rng, depth + 1, texts)}{close}")
     return "".join(parts)
 
 
-def _random_page(rng: random.Random) -> str:
-    body = _random_markup(rng)
+def _random_page(rng: random.Random, texts: list[str] = _TEXTS) -> str:
+    body = _random_markup(rng, texts=texts)
     shape = rng.random()
     if shape < 0.6:
-        return f"<html><head><title>{rng.choice(_TEXTS)}</title></head><body>{body}</body></html>"
+        return f"<html><head><title>{rng.choice(texts)}</title></head><body>{body}</body></html>"
     if shape < 0.8:
-        return f"<body>{body}</body>{rng.choice(_TEXTS)}"
+        return f"<body>{body}</body>{rng.choice(texts)}"
     return body
 
 
@@ -299,6 +311,190 @@ def test_random_pages() -> None:
         markup = _random_page(rng)
         assert_parity(markup, kernel_renders=False)
         assert_parity(markup.encode("utf-8"), kernel_renders=False)
+
+
+# --- normalisation: render(normalise=True) does text.normalise_lines when the text is NFC ---------
+
+ODD_SPACES = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+INVISIBLES = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+CONTROLS = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+# U+2000 and U+2001 are not NFC (it makes them U+2002, U+2003): pages with them go to Python.
+NFC_ODD_SPACES = ODD_SPACES.replace("\u2000", "").replace("\u2001", "")
+_LONG = ("Sentence\u00a0\u00a0number\u2003one.\u200b " * 5_000) + "end"
+
+NORMALISING = {
+    "odd-spaces-each": "<body>"
+    + "".join(
+        f"<p>a{c}b</p><p>{c}lead</p><p>trail{c}</p><p>x{c}{c}{c}y</p>" for c in NFC_ODD_SPACES
+    )
+    + "</body>",
+    "odd-space-runs": "<body><p>a \u00a0\t\u2003 \u3000b\u202f\u205f\u1680 c</p>"
+    "<p>\u2002\u00a0 \u200b \u00ad\u2009d \u2060 e\u00a0\u200d\u00a0f</p>"
+    "<p>&nbsp; &#8195;&#x3000;g&#160;&#9;h</p></body>",
+    "nbsp-line-ends": "<body><p>&nbsp;x&nbsp;</p><p>y&nbsp;&nbsp;<br>&nbsp;\u3000z</p>"
+    "<div>w\u00a0<p>\u00a0v</p>\u2003</div><a href=l>\u00a0link\u00a0</a></body>",
+    "invisible-between": "<body><p>so\u00adft hy\u00adphen zero\u200bwidth join\u200dner"
+    "</p><p>e\u00ad\u0301 a\u200b\u0308 o\u2060\u0302 \ufeffbom \u00ad\u0301x</p>"
+    "<p><a href=x>\u00ad\u00ad</a>soft</p><p>\u0915\u093c \u1100 \u1161 \uac00 \u11a8</p>"
+    "</body>",
+    "non-nfc": "<body><p>e\u0301te\u0301 \u212b \u2000x \u00a0\ufb01\u00a0</p>"
+    "<p>A\u030a\u200b \u1100\u1161 \u2001y\u2001</p></body>",
+    "controls": "<body><p>a" + CONTROLS + "b</p><p>c \x01 d\x1f \x7f\x9fe</p>"
+    "<p>\x01\x02</p><p>&#1;&#x85;&#127;&#150;f</p><p>\x0b\x0c\r\x85\u2028\u2029g</p></body>",
+    "empty-after-normalisation": "<body><p>\u200b</p><p>x</p><p>\u00ad\u2060</p>"
+    "<p>\u3000\u200b\u00a0</p><p>y</p><div>\ufeff<br>z<br>\x01\x7f</div>"
+    '<p><a href="1">\u200b\u200b</a></p><p><a href="2">\u200b\u200b</a>w</p>'
+    "<table><tr><td>\u200b</td><td>\u00ad</td></tr></table><p>last</p><p>\u2060</p></body>",
+    "table-tabs": "<body><table><tr><td>a</td><td>\t</td><td> b </td><td>\u00a0</td><td>c</td>"
+    "</tr><tr><td>\u200b</td><td>d</td><td>\u3000</td></tr><tr><td></td><td>\t\te\t</td>"
+    "</tr></table><p>t\tab\t\t\u00a0s</p></body>",
+    "long-lines": "<body><p>" + _LONG + "</p><p>" + ("ab" + "\u00a0" * 3) * 30_000 + "</p>"
+    "<p><a href=x>" + ("cd\u200b\u00a0" * 40_000) + "</a></p><p><a href=y>" + _LONG + "</a>"
+    "</p><p>" + "x" * 100_000 + "\u00a0\u00a0</p></body>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NORMALISING))
+def test_pages_the_kernel_normalises(name: str) -> None:
+    """Parity, and the kernel normalised the text itself unless it was not NFC. As bytes
+    without a charset, libxml2 reads the UTF-8 as Latin-1: C1 controls and NBSPs galore."""
+    markup = NORMALISING[name]
+    declared = '<meta charset="utf-8">' + markup
+    for given in (markup, declared.encode("utf-8"), markup.encode("utf-8")):
+        assert_parity(given)
+    for given in (markup, declared.encode("utf-8")):
+        normalised = KERNEL.render(lines.parse_html(given), normalise=True)[3]
+        assert normalised is (name != "non-nfc")
+
+
+_NORMALISING_TEXTS = [
+    *_TEXTS,
+    *ODD_SPACES,
+    *INVISIBLES,
+    *CONTROLS[::3],
+    *"\u0301\u0308\u093c\u1161\u11a8\uac00\u212b\ufb01\u2065\U0001d15e",
+    "e\u0301",
+    "e\u00ad\u0301",
+    "\u00a0\u00a0",
+    "&nbsp;&#8195;",
+    "x\u200b",
+]
+
+
+def test_random_pages_with_odd_characters() -> None:
+    rng = random.Random(20240602)
+    for _ in range(400):
+        markup = _random_page(rng, _NORMALISING_TEXTS)
+        assert_parity(markup, kernel_renders=False)
+        assert_parity(markup.encode("utf-8"), kernel_renders=False)
+
+
+_ALPHABET = [
+    *"ab .\n\r\u2028\u0085e",
+    *ODD_SPACES,
+    *INVISIBLES,
+    *CONTROLS[::4],
+    *"\u0301\u0308\u0300\u00e9\u212b\u1100\u1161\uac00\u11a8\u2065\u2000\u2001\u2019",
+    *"\U0001f600\U0001d15e\U0001d165\ud800\u093c\u0915\ufb01\u0344",
+]
+
+
+def test_kernel_normalise_lines_is_text_py() -> None:
+    """On str: text.normalise_lines' result when the text is NFC, else None."""
+    rng = random.Random(5)
+    for _ in range(30_000):
+        given = "".join(rng.choices(_ALPHABET, k=rng.randint(0, 14)))
+        got = KERNEL.normalise_lines(given)
+        if "\ud800" in given:  # no UTF-8: the caller normalises
+            assert got is None
+        elif unicodedata.is_normalized("NFC", given):
+            assert got == text.normalise_lines(given), ascii(given)
+        else:
+            assert got is None, ascii(given)
+
+
+_BYTES = [
+    *(bytes([b]) for b in b"a \n\t\x01\x7f\x80\x8f\x90\x9f\xa0\xad\xbf\xc0\xc1\xc2\xdf"),
+    *(bytes([b]) for b in b"\xe0\xe1\xe2\xec\xed\xee\xef\xf0\xf1\xf3\xf4\xf5\xf8\xfe\xff"),
+    *(c.encode("utf-8") for c in "\u00a0\u00ad\u0085\u200b\u2003\u3000\ufeff\u0301\U0001f600"),
+    "\ud800".encode("utf-8", "surrogatepass"),
+    b"\xf4\x90\x80\x80",
+    b"\xe0\x9f\xbf",
+    b"\xf0\x8f\xbf\xbf",
+]
+
+
+def test_utf8_is_read_as_python_reads_it() -> None:
+    """On bytes: -1 exactly for what bytes.decode refuses; otherwise the normalised text, and
+    status 0 (no need to ask unicodedata) only for NFC text."""
+    rng = random.Random(6)
+    for _ in range(30_000):
+        given = b"".join(rng.choices(_BYTES, k=rng.randint(0, 8)))
+        status, got = KERNEL.normalise_utf8(given)
+        try:
+            decoded = given.decode("utf-8")
+        except UnicodeDecodeError:
+            assert status == -1, given
+            continue
+        nfc = unicodedata.is_normalized("NFC", decoded)
+        assert status in ((0, 1) if nfc else (1,)), given
+        if nfc:
+            assert got.decode("utf-8") == text.normalise_lines(decoded), given
+
+
+def test_character_classes_are_text_py() -> None:
+    """Every code point: the kernel drops, spaces or keeps it as text.py's regexes do."""
+    table = KERNEL.char_table()
+    assert len(table) == 0x110000
+    everything = "".join(map(chr, range(0x110000)))
+    expected = bytearray(0x110000)  # 0: kept
+    for rx, kind in ((text._ODD_SPACE, 1), (text._INVISIBLE_OR_CONTROL, 2)):
+        for m in rx.finditer(everything):
+            assert not expected[m.start()]
+            expected[m.start()] = kind
+    expected[ord(" ")] = 1
+    expected[ord("\n")] = 3
+    assert table.translate(bytes(b & 3 for b in range(256))) == bytes(expected)
+
+
+def test_nfc_inert_characters_are() -> None:
+    """The characters the kernel takes for NFC without asking unicodedata: combining class 0,
+    NFC_Quick_Check Yes (not No: NFC keeps them; not Maybe: no canonical decomposition or
+    Hangul composition has them second), assigned."""
+    table = KERNEL.char_table()
+    maybe = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            maybe.update(int(part, 16) for part in decomposition.split()[1:])
+    inert = [cp for cp in range(0x110000) if table[cp] & 4]
+    assert len(inert) > 0x300
+    for cp in inert:
+        char = chr(cp)
+        assert unicodedata.combining(char) == 0, hex(cp)
+        assert unicodedata.normalize("NFC", char) == char, hex(cp)
+        assert cp not in maybe, hex(cp)
+        assert cp < 0x300 or unicodedata.category(char) != "Cn", hex(cp)
+    assert unicodedata.is_normalized("NFC", "".join(map(chr, inert)))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"odd_space": re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")},
+        {"invisible": re.compile("[\u200b\u200c\u200d\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")},
+        {"spaces": re.compile(" +")},
+        {"normalise_lines": lambda t: text.normalise_lines(unicodedata.normalize("NFKC", t))},
+        {"normalise_lines": lambda t: unicodedata.normalize("NFC", text.normalise_lines(t))},
+        {"normalise_lines": lambda t: re.sub(r"\s+$", "", text.normalise_lines(t), flags=re.M)},
+    ],
+    ids=["odd-space", "invisible", "spaces", "nfkc", "nfc-last", "strip"],
+)
+def test_another_normalisation_in_text_py_is_refused(change: dict) -> None:
+    """configure() refuses a text.py it does not implement, and then keeps its setup."""
+    with pytest.raises(ValueError, match="cleaner._render"):
+        KERNEL.configure(**{**lines._KERNEL_SETUP, **change})
+    assert_parity(NORMALISING["invisible-between"])
 
 
 # --- pages from the repository and ../shared ----------------------------------------------------
