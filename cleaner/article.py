@@ -31,7 +31,9 @@ class Line:
     reason: str = ""  # why the line got its label, in words
 
 
-_OWN_FIELDS = frozenset(("id", "title", "byline", "body", "outlet", "captions", "error", "lines"))
+_OWN_FIELDS = frozenset(
+    ("id", "title", "byline", "body", "outlet", "captions", "error", "warnings", "lines")
+)
 
 
 @dataclass(slots=True)
@@ -46,6 +48,7 @@ class Article:
     outlet: str | None = None
     lines: list[Line] = field(default_factory=list)
     error: str | None = None  # set when the input could not be cleaned; body is then ""
+    warnings: list[str] = field(default_factory=list)  # problems that did not stop cleaning
     meta: dict = field(default_factory=dict)  # fields of the input record, passed through
 
     @property
@@ -70,6 +73,8 @@ class Article:
             out["captions"] = self.captions
         if self.error is not None:
             out["error"] = self.error
+        if self.warnings:
+            out["warnings"] = self.warnings
         if with_lines:
             out["lines"] = [
                 {

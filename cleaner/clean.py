@@ -124,6 +124,7 @@ def article_from_page(
         captions=[ln.text for ln in page.lines if ln.label == "caption"],
         outlet=guess_outlet(page.lines, page.site_name),
         lines=page.lines,
+        warnings=list(page.notes),
     )
     if not body:
         article.error = "no article text found: every line was classified as boilerplate"

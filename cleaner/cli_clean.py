@@ -239,6 +239,7 @@ def render_labels(article: Article) -> str:
     out = [f"# id: {_cell(article.id)}"]
     if article.error is not None:
         out.append(f"# error: {_cell(article.error)}")
+    out += [f"# warning: {_cell(warning)}" for warning in article.warnings]
     for line in article.lines:
         out.append(f"{line.label}\t{line.score:.3f}\t{_cell(line.reason)}\t{_cell(line.text)}")
     return without_lone_surrogates("\n".join(out) + "\n")

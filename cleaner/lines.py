@@ -240,8 +240,14 @@ def _meta_content(metas: dict[tuple[str, str], str], *names: str) -> str | None:
 _PARSER_OPTIONS = dict(
     remove_comments=True, remove_pis=True, no_network=True, recover=True, collect_ids=False
 )
-_PARSER = etree.HTMLParser(**_PARSER_OPTIONS)
-_UTF8_PARSER = etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8")
+_PARSERS = (
+    etree.HTMLParser(**_PARSER_OPTIONS),
+    etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8"),
+)
+_HUGE_PARSERS = (  # for the rare page that nests deeper than libxml2's default limit of 256
+    etree.HTMLParser(**_PARSER_OPTIONS, huge_tree=True),
+    etree.HTMLParser(**_PARSER_OPTIONS, huge_tree=True, encoding="utf-8"),
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_TEXT = etree.XPath("//title//text()", smart_strings=False)
 # Hidden elements: XPath only collects the few elements with a hidden, aria-hidden or style
@@ -259,35 +265,57 @@ def _is_hidden(el) -> bool:
 def parse_html(markup: str | bytes):
     """lxml's forgiving HTML parser; returns the root element or None for markup with no tree.
     A page whose <title> is never closed is repaired first (see _close_runaway_title)."""
-    root = _parse_once(markup)
+    return _parse_html_noting(markup)[0]
+
+
+def _parse_html_noting(markup: str | bytes) -> tuple[etree._Element | None, list[str]]:
+    """parse_html, and notes on what the parse could not keep. libxml2 stops at 256 levels of
+    nesting and drops the rest of the page, and a few hundred unclosed <font> or <div> tags
+    reach that: such a page is parsed again with the limit raised to 2048 levels."""
+    root, too_deep = _parse_once(markup)
+    if too_deep:
+        root, too_deep = _parse_once(markup, huge=True)
+    notes = [_TOO_DEEP_NOTE] if too_deep else []
     if root is not None and root.find("body") is None:
         repaired = _close_runaway_title(markup)
-        again = _parse_once(repaired) if repaired is not None else None
+        again = _parse_once(repaired, huge=bool(notes))[0] if repaired is not None else None
         if again is not None and again.find("body") is not None:
-            return again
-    return root
+            return again, notes
+    return root, notes
 
 
-def _parse_once(markup: str | bytes):
-    """One parse, with the XML declaration stripped (lxml refuses it on a str)."""
+_TOO_DEEP_NOTE = "the HTML nests more than 2048 elements deep; the text after that point is lost"
+
+
+def _parse_once(markup: str | bytes, huge: bool = False) -> tuple[etree._Element | None, bool]:
+    """One parse, with the XML declaration stripped (lxml refuses it on a str); also whether
+    libxml2 stopped at its nesting limit."""
     if isinstance(markup, str):
         # lxml refuses str with an encoding declaration; strip it rather than re-encode.
         markup = _XML_DECLARATION.sub("", markup, count=1)
     if not markup or markup.isspace():  # not markup.strip(), which copies the whole page
-        return None
+        return None, False
+    parser, utf8_parser = _HUGE_PARSERS if huge else _PARSERS
     try:
-        return etree.fromstring(markup, parser=_PARSER)
+        return etree.fromstring(markup, parser=parser), _hit_depth_limit(parser)
     except ValueError:
         if not isinstance(markup, str):
-            return None
+            return None, False
     except (etree.ParserError, etree.XMLSyntaxError):
-        return None
+        return None, False
     # A str whose encoding declaration the regex did not catch (a damaged one, say): parse its
     # UTF-8 bytes with the encoding fixed, so the declaration is ignored.
     try:
-        return etree.fromstring(markup.encode("utf-8", "surrogatepass"), parser=_UTF8_PARSER)
+        root = etree.fromstring(markup.encode("utf-8", "surrogatepass"), parser=utf8_parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
+        return None, False
+    return root, _hit_depth_limit(utf8_parser)
+
+
+def _hit_depth_limit(parser: etree.HTMLParser) -> bool:
+    """The parse ended at libxml2's nesting limit (a fatal error: always the last one logged)."""
+    error = parser.error_log.last_error
+    return error is not None and error.type_name == "ERR_RESOURCE_LIMIT"
 
 
 _RUNAWAY_TITLE = {
@@ -347,7 +375,7 @@ def html_to_page(markup: str | bytes) -> Page:
 def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
     """html_to_page through the compiled kernel, or the pure-Python code when kernel is None
     (tests run both). The kernel returns None for trees it leaves to Python."""
-    root = parse_html(markup)
+    root, parse_notes = _parse_html_noting(markup)
     if root is None:
         return Page(lines=[], is_html=True, notes=["the HTML has no parsable content"])
     head = kernel.head_info(root) if kernel is not None else None
@@ -363,7 +391,7 @@ def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
         text, hints, has_body, normalised = rendered
     else:
         (text, hints, has_body), normalised = _strip_and_render(root), False
-    notes = [] if has_body else ["the HTML has no <body>"]
+    notes = parse_notes + ([] if has_body else ["the HTML has no <body>"])
     lines = _to_lines(text, hints, normalised)
     if not lines and has_body:
         notes.append("the HTML body has no visible text")

@@ -215,3 +215,50 @@ def test_hidden_styles_are_recognised_in_any_case() -> None:
         '<p style="Visibility:Hidden">gone too</p><p aria-hidden="true">and this</p></body></html>'
     )
     assert [ln.text for ln in page.lines] == ["keep"]
+
+
+def _deep_page(depth: int, tag: str = "div", close: bool = True) -> str:
+    closing = f"</{tag}>" * depth if close else ""
+    return (
+        "<html><body><p>Before the deep part.</p>"
+        + f"<{tag}>" * depth
+        + "<p>Deep inside.</p>"
+        + closing
+        + "<p>After the deep part.</p></body></html>"
+    )
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize(
+    "markup",
+    [_deep_page(300), _deep_page(400, "font", close=False), _deep_page(1500).encode()],
+    ids=["300-divs", "400-unclosed-fonts", "1500-divs-bytes"],
+)
+def test_pages_nested_past_libxml2s_default_limit_lose_nothing(markup, compiled) -> None:
+    """libxml2 stops at 256 levels and drops the rest of the page; such pages are parsed again
+    with the limit raised, so the text after the deep part is still there."""
+    from cleaner import lines
+
+    if compiled and lines._KERNEL is None:
+        pytest.skip("the _render kernel is not built (or CLEANER_PURE_PYTHON is set)")
+    page = lines._html_to_page(markup, lines._KERNEL if compiled else None)
+    texts = [ln.text for ln in page.lines]
+    assert texts[0] == "Before the deep part."
+    assert texts[-1] == "After the deep part."
+    assert "Deep inside." in " ".join(texts)
+    assert page.notes == []
+
+
+def test_a_page_nested_past_any_limit_says_what_was_lost() -> None:
+    from cleaner import clean
+    from cleaner.lines import html_to_page
+
+    page = html_to_page(_deep_page(3000))
+    assert [ln.text for ln in page.lines] == ["Before the deep part."]
+    assert page.notes == [
+        "the HTML nests more than 2048 elements deep; the text after that point is lost"
+    ]
+    article = clean(_deep_page(3000))
+    assert article.warnings == page.notes
+    assert article.to_dict()["warnings"] == page.notes
+    assert "warnings" not in clean(_deep_page(10)).to_dict()

@@ -189,7 +189,7 @@ def test_pages_given_as_bytes(name: str) -> None:
 
 def test_deep_nesting_is_walked_without_recursion() -> None:
     """10,000 nested elements built directly (the parser may cap the depth it makes)."""
-    root = etree.fromstring("<html><body></body></html>", lines._PARSER)
+    root = etree.fromstring("<html><body></body></html>", lines._PARSERS[0])
     el = root.find("body")
     for i in range(10_000):
         el = etree.SubElement(el, "div" if i % 2 else "span")
