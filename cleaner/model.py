@@ -21,9 +21,10 @@ import numpy as np
 
 from .article import LABELS
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
+from .resources import shipped_model_path
 
 MODEL_FORMAT = "cleaner-line-model/1"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "line-model"
+DEFAULT_MODEL_DIR = shipped_model_path("line-model")
 
 
 class ModelError(RuntimeError):

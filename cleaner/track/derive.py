@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cleaner.resources import shipped_model_path
 from cleaner.track.align import Alignment
 
 CLASSES: tuple[str, ...] = ("non", "partially", "wholly")
@@ -38,7 +39,7 @@ FEATURES: tuple[str, ...] = (
     "doc_cosine",
 )
 FORMAT = "cleaner-derive/1"
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "derive" / "derive.json"
+DEFAULT_MODEL = shipped_model_path("derive", "derive.json")
 
 
 def features(al: Alignment, doc_cosine: float = 0.0) -> dict[str, float]:
@@ -66,8 +67,9 @@ class Derivation:
 
 
 def _digest(body: Mapping) -> str:
-    core = {k: body[k] for k in ("format", "classes", "features", "mean", "scale", "coef",
-                                 "intercept")}
+    core = {
+        k: body[k] for k in ("format", "classes", "features", "mean", "scale", "coef", "intercept")
+    }
     return hashlib.sha256(json.dumps(core, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -112,8 +114,10 @@ class DeriveModel:
         clf.fit((x - self.mean_) / self.scale_, y)
         self.coef_ = clf.coef_.astype(np.float64)
         self.intercept_ = clf.intercept_.astype(np.float64)
-        self.meta_: dict = {"examples": len(labels),
-                            "class_counts": {c: int((y == i).sum()) for i, c in enumerate(CLASSES)}}
+        self.meta_: dict = {
+            "examples": len(labels),
+            "class_counts": {c: int((y == i).sum()) for i, c in enumerate(CLASSES)},
+        }
         return self
 
     # -- persistence ----------------------------------------------------------------------------
@@ -174,9 +178,7 @@ def default_model() -> DeriveModel:
 # -- examples ---------------------------------------------------------------------------------
 
 
-def example_features(
-    rewrite: str, wires: Mapping[str, str], *, idf=None
-) -> dict[str, float]:
+def example_features(rewrite: str, wires: Mapping[str, str], *, idf=None) -> dict[str, float]:
     """Align one example and return its features (the same path `track` takes)."""
     from cleaner.track.align import align
     from cleaner.track.index import WireIndex
