@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 LABELS: tuple[str, ...] = ("title", "byline", "body", "caption", "boilerplate")
@@ -28,7 +29,33 @@ class Line:
     dom: DomHints | None = None
     label: str = ""  # set by the classifier (or by a labelled document)
     score: float = 0.0  # the classifier's probability for `label`
-    reason: str = ""  # why the line got its label, in words
+    # why the line got its label: a str, or (reasons of the page, position) until first read
+    _reason: str | tuple[Sequence[str], int] = field(default="", repr=False)
+
+    @property
+    def reason(self) -> str:
+        """Why the line got its label, in words. The cleaner words a page's reasons when one is
+        first read (see reasons.PageReasons): most uses never read them."""
+        held = self._reason
+        if isinstance(held, str):
+            return held
+        reasons, at = held
+        return reasons[at]
+
+    @reason.setter
+    def reason(self, value: str) -> None:
+        self._reason = value
+
+    def __eq__(self, other: object) -> bool:  # reasons compared as words, however held
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _fields_of(self) == _fields_of(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the generated dataclass
+
+
+def _fields_of(line: Line) -> tuple:
+    return (line.text, line.index, line.blank_before, line.dom, line.label, line.score, line.reason)
 
 
 _OWN_FIELDS = frozenset(

@@ -9,7 +9,7 @@ from .features import line_features
 from .lines import Page, to_page
 from .model import LineModel, load_model
 from .outlet import guess_outlet
-from .reasons import explain
+from .reasons import PageReasons
 from .recurring import SiteLines
 from .sources import Record
 from .text import without_lone_surrogates
@@ -107,12 +107,12 @@ def article_from_page(
         _apply_site_lines(page, labels, notes, site_lines)
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
-    reasons = explain(X, p1, p2, labels)
+    reasons = PageReasons(X, p1, p2, labels, notes)  # worded when first read
     scores = p2[np.arange(len(labels)), [_LABEL_INDEX[lab] for lab in labels]].tolist()
     for i, ln in enumerate(page.lines):
         ln.label = labels[i]
         ln.score = scores[i]
-        ln.reason = f"{notes[i]}; {reasons[i]}" if i in notes else reasons[i]
+        ln._reason = (reasons, i)
     title = next((ln.text for ln in page.lines if ln.label == "title"), None)
     bylines = [ln.text for ln in page.lines if ln.label == "byline"]
     body = "\n".join(ln.text for ln in page.lines if ln.label == "body")

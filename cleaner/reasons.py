@@ -8,6 +8,8 @@ at once with numpy: explaining must not cost more than classifying."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .article import LABELS
@@ -94,6 +96,44 @@ def _kept(label: str, i: int, words: list[int], headline: list[bool], trailer: l
     if label == "caption":
         return "caption: describes a photo"
     return _KEPT_REASON[label, headline[i] if label == "title" else trailer[i]]
+
+
+class PageReasons(Sequence[str]):
+    """The reasons of a page's lines, worked out when first read. Explaining costs about a tenth
+    of cleaning a page, and most uses (JSONL or text output, a pipeline that keeps the body)
+    never read a reason. Until then it holds the page's feature and score arrays. Pickles as
+    the reasons themselves, so a worker process sends text, not arrays."""
+
+    __slots__ = ("_inputs", "_texts")
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        p1: np.ndarray,
+        p2: np.ndarray,
+        labels: list[str],
+        notes: dict[int, str],
+    ) -> None:
+        self._inputs: tuple | None = (X, p1, p2, labels, notes)
+        self._texts: list[str] | None = None
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            X, p1, p2, labels, notes = self._inputs
+            texts = explain(X, p1, p2, labels)
+            for i, note in notes.items():
+                texts[i] = f"{note}; {texts[i]}"
+            self._texts, self._inputs = texts, None
+        return self._texts
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.texts()[i]
+
+    def __len__(self) -> int:
+        return len(self.texts())
+
+    def __reduce__(self):
+        return (list, (self.texts(),))
 
 
 _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
