@@ -695,7 +695,7 @@ def line_features(page: Page) -> np.ndarray:
 
 # --- pass 2 ------------------------------------------------------------------------------------
 
-_PROB_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
+_PROB_OFFSETS = (-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5)
 _BODY = LABELS.index("body")
 
 
@@ -725,7 +725,7 @@ def revision_features(X: np.ndarray, probs: np.ndarray) -> np.ndarray:
             shifted[:-off] = probs[off:]
         parts.append(shifted)
     body = probs[:, _BODY]
-    for width in (5, 11, 21):
+    for width in (5, 11, 21, 41):
         parts.append(_window_mean(body, width)[:, None])
     cum = np.cumsum(body)
     total = max(float(cum[-1]), 1e-6) if n else 1.0
@@ -741,6 +741,7 @@ REVISION_FEATURES: tuple[str, ...] = (
     "body_w5",
     "body_w11",
     "body_w21",
+    "body_w41",
     "body_mass_before",
     "body_mass_after",
 )

@@ -235,7 +235,8 @@ def card_markdown(card: dict) -> str:
         "## Features",
         "",
         f"Pass 1: {len(card['features']['pass1'])} features of the line and its neighbours. "
-        f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the 7 surrounding "
+        f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the "
+        f"{sum(name.endswith('_title') for name in card['features']['pass2'])} surrounding "
         "lines, body-score windows, a few shape and cue features). Names in `model.json`.",
         "",
     ]
