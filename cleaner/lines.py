@@ -269,19 +269,25 @@ def parse_html(markup: str | bytes):
 
 
 def _parse_html_noting(markup: str | bytes) -> tuple[etree._Element | None, list[str]]:
-    """parse_html, and notes on what the parse could not keep. libxml2 stops at 256 levels of
-    nesting and drops the rest of the page, and a few hundred unclosed <font> or <div> tags
-    reach that: such a page is parsed again with the limit raised to 2048 levels."""
+    """parse_html, and notes on what the parse could not keep."""
+    root, notes = _parse_all_levels(markup)
+    if root is not None and root.find("body") is None:
+        repaired = _close_runaway_title(markup)
+        if repaired is not None:
+            again, again_notes = _parse_all_levels(repaired)
+            if again is not None and again.find("body") is not None:
+                return again, again_notes
+    return root, notes
+
+
+def _parse_all_levels(markup: str | bytes) -> tuple[etree._Element | None, list[str]]:
+    """libxml2 stops at 256 levels of nesting and drops the rest of the page, and a few hundred
+    unclosed <font> or <div> tags reach that: such a page is parsed again with the limit raised
+    to 2048 levels; past that, a note says the rest was lost."""
     root, too_deep = _parse_once(markup)
     if too_deep:
         root, too_deep = _parse_once(markup, huge=True)
-    notes = [_TOO_DEEP_NOTE] if too_deep else []
-    if root is not None and root.find("body") is None:
-        repaired = _close_runaway_title(markup)
-        again = _parse_once(repaired, huge=bool(notes))[0] if repaired is not None else None
-        if again is not None and again.find("body") is not None:
-            return again, notes
-    return root, notes
+    return root, [_TOO_DEEP_NOTE] if too_deep else []
 
 
 _TOO_DEEP_NOTE = "the HTML nests more than 2048 elements deep; the text after that point is lost"

@@ -104,20 +104,13 @@ class _FusedLayers:
         )
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        n = X.shape[0]
         h = X @ self.first_w
         h += self.first_b
-        if self.weights:
-            np.maximum(h, 0.0, out=h)
-            h = h.reshape(n, self.k, -1).transpose(1, 0, 2)  # (members, rows, hidden)
-            last = len(self.weights) - 1
-            for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-                h = np.matmul(h, w)
-                h += b
-                if i < last:
-                    np.maximum(h, 0.0, out=h)
-        else:
-            h = h.reshape(n, self.k, -1).transpose(1, 0, 2)
+        h = h.reshape(X.shape[0], self.k, -1).transpose(1, 0, 2)  # (members, rows, hidden)
+        for w, b in zip(self.weights, self.biases, strict=True):
+            np.maximum(h, 0.0, out=h)  # the ReLU of the layer before
+            h = np.matmul(h, w)
+            h += b
         h -= h.max(axis=2, keepdims=True)
         np.exp(h, out=h)
         h /= h.sum(axis=2, keepdims=True)

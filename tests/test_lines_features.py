@@ -249,6 +249,14 @@ def test_pages_nested_past_libxml2s_default_limit_lose_nothing(markup, compiled)
     assert page.notes == []
 
 
+def test_a_deep_page_whose_title_never_closes_is_repaired_and_kept_whole() -> None:
+    from cleaner.lines import html_to_page
+
+    markup = _deep_page(300).replace("<html>", "<html><head><title>Headline</head>", 1)
+    texts = [ln.text for ln in html_to_page(markup).lines]
+    assert texts[0] == "Before the deep part." and texts[-1] == "After the deep part."
+
+
 def test_a_page_nested_past_any_limit_says_what_was_lost() -> None:
     from cleaner import clean
     from cleaner.lines import html_to_page
