@@ -26,6 +26,7 @@ from .article import LABELS, Line
 from .corpora import (
     GOLD_CONVENTION,
     CorpusPage,
+    gold_keeps_comments,
     html_title_of,
     iter_pages,
     l3s_line_labels,
@@ -144,7 +145,10 @@ def corpus_examples(
     ex: Examples,
     shared: Path | None = None,
     split: str = "fit",
+    skipped: list[str] | None = None,
 ) -> int:
+    """Add a corpus's pages of one split; pages whose gold kept the reader comments are left
+    out (their ids go to `skipped`), see corpora.gold_keeps_comments."""
     cached = corpus_labels(corpus, kind, cache_dir, shared=shared, split=split)
     n = 0
     for page in iter_pages(corpus, split, shared):
@@ -166,6 +170,10 @@ def corpus_examples(
             if fresh is None:
                 continue
             labels = fresh[3]
+        if gold_keeps_comments(texts, labels):
+            if skipped is not None:
+                skipped.append(page.id)
+            continue
         title = parsed.html_title if kind == "html" else html_title_of(page.html_path)
         labels = mark_title(parsed.lines, labels, title)
         if GOLD_CONVENTION[corpus] == "article":
@@ -332,6 +340,7 @@ def train_model(
     cfg = cfg or TrainConfig()
     networks: dict[str, Ensemble] = {}
     sources: dict[str, dict[str, int]] = {}
+    skipped: dict[str, list[str]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
     for kind in kinds:
         ex = Examples([], [], [], [])
@@ -341,12 +350,14 @@ def train_model(
             if use_corpora:
                 counts["l3s-gn1 lines"] = l3s_line_examples(ex, shared, cfg.split)
                 counts["dragnet text"] = corpus_examples(
-                    "dragnet", "text", cache_dir, ex, shared, cfg.split
+                    "dragnet", "text", cache_dir, ex, shared, cfg.split,
+                    skipped.setdefault("dragnet text", []),
                 )
         elif use_corpora:
             for corpus in ("dragnet", "l3s-gn1"):
                 counts[f"{corpus} html"] = corpus_examples(
-                    corpus, "html", cache_dir, ex, shared, cfg.split
+                    corpus, "html", cache_dir, ex, shared, cfg.split,
+                    skipped.setdefault(f"{corpus} html", []),
                 )
         if not ex.y:
             log(f"{kind}: no training pages; skipped")
@@ -368,6 +379,7 @@ def train_model(
         ],
         "training": {
             "pages": sources,
+            "skipped_gold_keeps_comments": {k: sorted(v) for k, v in skipped.items() if v},
             "config": {
                 "hidden": list(cfg.hidden),
                 "pass2_hidden": list(cfg.pass2_hidden),
