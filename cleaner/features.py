@@ -215,6 +215,13 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     *(f"n{o:+d}_{c}" for o in _NEIGHBOUR_OFFSETS for c in _NEIGHBOUR_COLS),
     "short_run",
     "long_near",
+    "stamps_near",
+    "stamps_above",
+    "stamps_below",
+    "in_main",
+    "main_above",
+    "main_below",
+    "main_share",
 )
 LINE_FEATURES: tuple[str, ...] = OWN_FEATURES + CONTEXT_FEATURES
 """The pass-1 feature vector of a line: its own features, then its neighbours'."""
@@ -222,6 +229,9 @@ LINE_FEATURES: tuple[str, ...] = OWN_FEATURES + CONTEXT_FEATURES
 _COL = {name: i for i, name in enumerate(OWN_FEATURES)}
 _LONG_LINE_WORDS = 12
 _SHORT_LINE_WORDS = 6
+_STAMP_MAX_WORDS = 12
+_STAMP_REACH = 6
+_MAIN_GAP = 3
 
 # The compiled kernel (None when not built or switched off) gets the tables above, so they live
 # in one place; it refuses regexes other than the ones it implements by hand.
@@ -680,7 +690,53 @@ def context_columns(own: np.ndarray) -> np.ndarray:
     window = _window_mean(long_, 7) * 7 - long_
     parts.append(np.log1p(run)[:, None])
     parts.append(window[:, None] / 6.0)
+    parts.append(_stamp_columns(own, words))
+    parts.append(_main_block_columns(words))
     return np.hstack(parts).astype(np.float32)
+
+
+def _main_block_columns(words: np.ndarray) -> np.ndarray:
+    """Where a line sits relative to the main block: the run of long lines (no more than
+    MAIN_GAP - 1 other lines between two of them) holding the most words. The first and last
+    long lines of the page (before_core, after_core) span comment threads and long teaser lists
+    too; the main block mostly does not, because their long lines come apart by name, date and
+    link lines."""
+    n = len(words)
+    out = np.zeros((n, 4), dtype=np.float32)
+    long_idx = np.flatnonzero(words >= _LONG_LINE_WORDS)
+    if not len(long_idx):
+        return out
+    long_words = words[long_idx].astype(np.float64)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(long_idx) > _MAIN_GAP) + 1))
+    mass = np.add.reduceat(long_words, starts)
+    best = int(np.argmax(mass))
+    end = starts[best + 1] if best + 1 < len(starts) else len(long_idx)
+    first, last = int(long_idx[starts[best]]), int(long_idx[end - 1])
+    idx = np.arange(n)
+    out[:, 0] = (idx >= first) & (idx <= last)
+    out[:, 1] = np.log1p(np.maximum(first - idx, 0))
+    out[:, 2] = np.log1p(np.maximum(idx - last, 0))
+    out[:, 3] = mass[best] / long_words.sum()
+    return out
+
+
+def _stamp_columns(own: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Where a line sits among short date, time or comment lines ("Kate on Oct 23, 1:38 pm",
+    "Reply", "Posted by ..."): an article has a few near its top; a comment thread or a dated
+    list of other stories has one every few lines, far beyond the reach of the neighbours'
+    columns. Counts within STAMP_REACH lines either side (not the line itself), and all above
+    and all below."""
+    stamp = (
+        (words <= _STAMP_MAX_WORDS)
+        & ((own[:, _COL["cue_date"]] > 0) | (own[:, _COL["cue_comment"]] > 0))
+    ).astype(np.float32)
+    width = 2 * _STAMP_REACH + 1
+    near = _window_mean(stamp, width) * width - stamp
+    above = np.cumsum(stamp) - stamp
+    below = stamp.sum() - above - stamp
+    return np.column_stack(
+        [near / (2 * _STAMP_REACH), np.log1p(above), np.log1p(below)]
+    ).astype(np.float32)
 
 
 def line_features(page: Page) -> np.ndarray:
@@ -704,6 +760,8 @@ _REVISION_OWN = (
     # the strongest boilerplate cues, so the context pass does not smooth a prompt into the body
     "cue_newsletter", "cue_share", "cue_app", "cue_related", "reader_address", "imperative_start",
     "end_ellipsis", "teaser_of_other", "dup_count",
+    "stamps_near", "stamps_above", "stamps_below", "in_main", "main_above", "main_below",
+    "main_share",
 )  # fmt: skip
 _REVISION_COLS = [LINE_FEATURES.index(name) for name in _REVISION_OWN]
 

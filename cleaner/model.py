@@ -221,13 +221,20 @@ def card_markdown(card: dict) -> str:
         "",
     ]
     for kind, counts in sorted(card.get("training", {}).get("pages", {}).items()):
-        pages = ", ".join(f"{n} pages of {name}" for name, n in counts.items())
+        pages = ", ".join(f"{n} pages of {name}" for name, n in sorted(counts.items()))
         out.append(f"- {kind} network: {pages}")
+    skipped = card.get("training", {}).get("skipped_gold_keeps_comments", {})
+    for name, ids in sorted(skipped.items()):
+        out.append(
+            f"- left out of {name}: {len(ids)} pages whose gold text keeps the reader comments "
+            "(comments are boilerplate here; see `corpora.gold_keeps_comments`)"
+        )
     out += ["", *[f"- {line}" for line in card.get("data_licences", [])], ""]
     out += [
         "## Features",
         "",
-        f"Pass 1: {len(card['features']['pass1'])} features of the line and its neighbours. "
+        f"Pass 1: {len(card['features']['pass1'])} features of the line, its neighbours and "
+        "where it sits in the page (date/comment lines around it, the main block of text). "
         f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the "
         f"{sum(name.endswith('_title') for name in card['features']['pass2'])} surrounding "
         "lines, body-score windows, a few shape and cue features). Names in `model.json`.",

@@ -17,6 +17,7 @@ from .features import LINE_FEATURES
 
 _F = {name: i for i, name in enumerate(LINE_FEATURES)}
 _RUN4 = float(np.log1p(4))
+_STAMPS_AROUND = 0.25  # a quarter of the 12 lines around are short date/time/comment lines
 
 
 def _col(X: np.ndarray, name: str) -> np.ndarray:
@@ -44,6 +45,10 @@ def _boilerplate_cues(X: np.ndarray) -> list[tuple[np.ndarray, str]]:
         (_col(X, "link_density") > 0.5, "mostly link text"),
         ((_col(X, "reader_address") > 0.1) & short, "addresses the reader (a prompt)"),
         (_col(X, "short_run") >= _RUN4, "in a run of short lines (menu or list)"),
+        (
+            (_col(X, "stamps_near") >= _STAMPS_AROUND) & (_col(X, "in_main") == 0),
+            "outside the main text, among name/date/reply lines (a comment thread or dated list)",
+        ),
         (
             (_col(X, "content_words") > 0) & (_col(X, "topic_fit") < 0.25) & (words >= 5),
             "off-topic: shares few words with the article",

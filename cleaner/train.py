@@ -40,7 +40,7 @@ from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.2.0"  # bumped when the features a model is trained on change
+MODEL_VERSION = "0.3.0"  # bumped when the features a model is trained on change
 LABELLED_WEIGHT = 25.0
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their

@@ -270,3 +270,66 @@ def test_a_page_nested_past_any_limit_says_what_was_lost() -> None:
     assert article.warnings == page.notes
     assert article.to_dict()["warnings"] == page.notes
     assert "warnings" not in clean(_deep_page(10)).to_dict()
+
+
+_ARTICLE = [
+    "Yoga teachers in the city say attendance has doubled since the spring, and studios are busy.",
+    "Most new students come for the breathing exercises, the instructors said on Tuesday morning.",
+    "One studio added three evening classes and hired two more teachers to cope with demand now.",
+    "Prices have not risen yet, but the owners expect to raise them by the end of the year too.",
+]
+_THREAD = [
+    "Comments (3)",
+    "Leave a Reply",
+    "Kate on October 23rd, 2012 1:38 pm",
+    "I go to a class every week and it has changed my life, honestly, I cannot recommend it more.",
+    "Reply",
+    "Bob on October 23rd, 2012 1:40 pm",
+    "Prices went up at my studio last month, so the owners there must have read a different memo.",
+    "Reply",
+    "Ann on October 23rd, 2012 2:05 pm",
+    "Thanks for writing this, I have been meaning to try an evening class for a long time now.",
+    "Reply",
+]
+
+
+def test_stamp_columns_count_the_date_and_comment_lines_around_a_line() -> None:
+    X = line_features(text_to_page("\n".join(["Yoga is booming", *_ARTICLE, *_THREAD])))
+    above, below = col(X, "stamps_above"), col(X, "stamps_below")
+    first_article, first_comment = 1, 1 + len(_ARTICLE) + 3
+    # eight short stamp lines: two headers, three name-and-time lines, three "Reply"
+    assert below[first_article] == pytest.approx(np.log1p(8))
+    assert above[first_article] == 0
+    assert above[first_comment] == pytest.approx(np.log1p(3))
+    assert above[-2] > above[first_comment] > above[first_article]
+    assert col(X, "stamps_near")[-2] > col(X, "stamps_near")[first_article]
+
+
+def test_main_block_is_the_article_not_the_comment_thread() -> None:
+    """Three short lines between long ones start a new block; the heaviest block is main."""
+    X = line_features(text_to_page("\n".join(["Yoga is booming", *_ARTICLE, *_THREAD])))
+    in_main = col(X, "in_main")
+    comments = [i for i, t in enumerate(["", *_ARTICLE, *_THREAD]) if len(t.split()) >= 12][4:]
+    assert in_main[1 : 1 + len(_ARTICLE)].tolist() == [1.0] * len(_ARTICLE)
+    assert in_main[0] == 0 and col(X, "main_above")[0] == pytest.approx(np.log1p(1))
+    assert [in_main[i] for i in comments] == [0.0, 0.0, 0.0]
+    assert all(col(X, "main_below")[i] > 0 for i in comments)
+    assert 0.5 < col(X, "main_share")[0] < 1.0  # the article outweighs the comments
+    # a page with no long line has no main block
+    short = line_features(text_to_page("Home\nNews\nSport"))
+    assert not short[:, LINE_FEATURES.index("in_main")].any()
+
+
+def test_comment_thread_goes_and_says_why() -> None:
+    """End to end with the shipped model: long, on-topic comments under an article are removed,
+    and their reason names the thread, not just the line's shape."""
+    from cleaner import clean
+
+    article = clean("\n".join(["Yoga is booming", *_ARTICLE, *_THREAD]))
+    by_text = {ln.text: ln for ln in article.lines}
+    assert [by_text[t].label for t in _ARTICLE] == ["body"] * len(_ARTICLE)
+    comments = [t for t in _THREAD if len(t.split()) >= 12]
+    for text in comments:
+        line = by_text[text]
+        assert line.label == "boilerplate"
+        assert line.reason.startswith("outside the main text, among name/date/reply lines")
