@@ -176,7 +176,9 @@ def _clean_parallel(
 
 # pandas ----------------------------------------------------------------------------------------
 
-OUTPUT_COLUMNS = ("title", "byline", "body", "outlet", "error")
+OUTPUT_COLUMNS = ("title", "byline", "body", "outlet", "error", "warnings")
+"""`warnings` holds the Article's warnings (problems that did not stop cleaning, e.g. HTML that
+had to be repaired) joined by "; ", or None: every added column is a nullable string."""
 
 
 def clean_frame(
@@ -189,14 +191,14 @@ def clean_frame(
     model: Any = None,
 ) -> pd.DataFrame:
     """DataFrame in, DataFrame out: a copy of `df` (same index, same columns) with the columns
-    title, byline, body, outlet and error added (replaced if present). A row uses `html_column`
-    when that is set and the cell holds a non-empty string, else `text_column`; a row with
-    neither gets an `error` and empty body. Row ids are `id_column` or the index.
+    title, byline, body, outlet, error and warnings added (replaced if present). A row uses
+    `html_column` when that is set and the cell holds a non-empty string, else `text_column`; a
+    row with neither gets an `error` and empty body. Row ids are `id_column` or the index.
 
     Because it maps one frame to another with a fixed schema, distributed engines can call it
     per partition, e.g. Dask: `ddf.map_partitions(clean_frame, meta=...)`; Spark:
     `sdf.mapInPandas(lambda frames: (clean_frame(f) for f in frames), schema=...)` where the
-    schema is the input's plus five string columns. Keep `parallel=1` there (the engine already
+    schema is the input's plus six string columns. Keep `parallel=1` there (the engine already
     parallelises)."""
     try:
         import pandas as pd
@@ -229,11 +231,17 @@ def clean_frame(
     values: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
     for article in clean_many(records(), model=model, parallel=parallel):
         for name in OUTPUT_COLUMNS:
-            values[name].append(getattr(article, name))
+            values[name].append(_cell_of(article, name))
     out = df.copy()
     for name in OUTPUT_COLUMNS:
         out[name] = pd.Series(values[name], index=df.index, dtype=object)
     return out
+
+
+def _cell_of(article: Article, name: str) -> str | None:
+    if name == "warnings":
+        return "; ".join(article.warnings) or None
+    return getattr(article, name)
 
 
 def _missing(pd: Any, value: Any) -> bool:

@@ -330,9 +330,11 @@ def test_clean_frame_keeps_index_and_columns(monkeypatch) -> None:
         "body",
         "outlet",
         "error",
+        "warnings",
     ]
     assert list(out["body"]) == ["A", "<P>B</P>", "C"]
     assert out["error"].isna().all()
+    assert out["warnings"].isna().all()
     assert list(df.columns) == ["text", "html", "key"]  # the input frame is not changed
     missing = clean_frame(pd.DataFrame({"text": ["x", float("nan")]}))
     assert missing["error"].iloc[1] == "1: row 1 has no string in 'text'"
@@ -346,3 +348,24 @@ def test_clean_frame_end_to_end(backend) -> None:
     assert list(out.index) == ["a", "b"]
     assert out.loc["a", "body"] and out.loc["a", "error"] is None
     assert out.loc["b", "body"] == "" and "empty" in out.loc["b", "error"]
+    assert out.loc["a", "warnings"] is None
+
+
+def test_clean_frame_reports_warnings(backend) -> None:
+    pd = pytest.importorskip("pandas")
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines())
+    deep = "<div>" * 3000 + "<p>Lost below the nesting limit.</p>"
+    frame = pd.DataFrame(
+        {
+            "html": [
+                f"<html><body>{paragraphs}</body></html>",
+                f"<html><body>{paragraphs}{deep}</body></html>",
+            ]
+        }
+    )
+    out = clean_frame(frame, html_column="html")
+    assert out["warnings"].iloc[0] is None and out["error"].iloc[0] is None
+    assert out["warnings"].iloc[1] == (
+        "the HTML nests more than 2048 elements deep; the text after that point is lost"
+    )
+    assert out["body"].iloc[1] == out["body"].iloc[0]  # what came before the limit is kept
