@@ -79,3 +79,34 @@ def test_section_table_marks_cleaner_targets(bench) -> None:
     assert "| cleaner | 2 | 0.990 | 0.990 | 0.990 | 0 | 0 | 0.00 | 2000 |" in met
     assert met.count("**met**") == 2
     assert missed.count("**NOT met**") == 2
+
+
+def test_site_batch_cleaner_drops_a_sites_recurring_line(bench) -> None:
+    """The cleaner-site row: a line on every page of one site goes, each page's own text stays;
+    a page of another site is cleaned as on its own."""
+    motto = "The Example Gazette has been owned by its readers since 1901 and answers to them."
+    stories = [
+        "Council approves new bridge over the river after a long debate on its cost",
+        "Storm closes schools across the county as flooding reaches the main roads",
+        "Local bakery wins national prize for its rye bread, the owner said on Monday",
+    ]
+    pages = [
+        bench.BenchPage(
+            str(k),
+            f"{story}\n{story} according to officials who spoke to reporters.\n{motto}",
+            f"{story}\n{story} according to officials who spoke to reporters.",
+            "example.com",
+        )
+        for k, story in enumerate(stories)
+    ]
+    alone = bench.BenchPage("x", pages[0].content, stories[0], "other.org")
+    extract = bench.SiteBatchCleaner("text", "article", None)
+    extract.prepare([*pages, alone])
+    for page, story in zip(pages, stories, strict=True):
+        out = extract.clean_page(page)
+        assert motto not in out
+        assert f"{story} according to officials" in out
+    assert extract.site_lines["x"] is None  # one page of other.org: nothing recurs there
+    assert motto in extract.clean_page(alone)
+    run = bench.score_tool("cleaner-site", extract, pages)
+    assert run.score.f1 == pytest.approx(1.0)  # score_tool hands the tool the whole page
