@@ -27,6 +27,13 @@ def register(sub) -> None:
     p.add_argument("--kinds", default="text,html", help="which networks to train")
     p.add_argument("--max-iter", type=int, default=60)
     p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="first random seed of the networks (ensemble members use seed, seed+1, ...); "
+        "retrain with a few seeds to see how much a score moves by chance alone",
+    )
+    p.add_argument(
         "--split",
         choices=("fit", "train"),
         default="fit",
@@ -110,7 +117,7 @@ def _train(args) -> int:
         shared=shared,
         cache_dir=Path(args.cache),
         kinds=tuple(args.kinds.split(",")),
-        cfg=TrainConfig(max_iter=args.max_iter, split=args.split),
+        cfg=TrainConfig(max_iter=args.max_iter, split=args.split, seed=args.seed),
         log=log,
     )
     if shared is not None and not args.no_eval:

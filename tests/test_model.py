@@ -104,3 +104,17 @@ def test_convert_labels_a_gold_folder_for_training(tmp_path: Path) -> None:
 
     doc = read_labelled(out / "a.tsv")
     assert [ln.label for ln in doc.lines] == ["boilerplate", "body", "body", "boilerplate"]
+
+
+def test_train_seed_is_an_option_and_is_recorded(tmp_path: Path) -> None:
+    """`--seed` changes the networks' random start and the card says which seed made them."""
+    weights = {}
+    for seed in (0, 5):
+        out = tmp_path / f"model-{seed}"
+        args = ["train", str(REPO / "labelled"), "-o", str(out), "--shared", "none"]
+        args += ["--kinds", "text", "--max-iter", "5", "--cache", str(tmp_path / "cache")]
+        assert main([*args, "--seed", str(seed)]) == 0
+        model = read_model(out)
+        assert model.card["training"]["config"]["seed"] == seed
+        weights[seed] = model.card["weights_sha256"]
+    assert weights[0] != weights[5]
