@@ -28,6 +28,7 @@ from cleaner.track.profiles import (  # noqa: E402
     OutletProfile,
     Stat,
     compute_profile,
+    format_stat,
     validate_report,
 )
 
@@ -51,15 +52,11 @@ def profiles_from_reports(reports: Iterable[dict]) -> list[OutletProfile]:
 
 
 def _pct(stat: Stat) -> str:
-    if stat.value is None:
-        return "-"
-    return f"{100 * stat.value:.0f} [{100 * stat.low:.0f}–{100 * stat.high:.0f}]"
+    return format_stat(stat, 100, 0, dash="–")
 
 
 def _rate(stat: Stat) -> str:
-    if stat.value is None:
-        return "-"
-    return f"{stat.value:.1f} [{stat.low:.1f}–{stat.high:.1f}]"
+    return format_stat(stat, 1, 1, dash="–")
 
 
 def _altered_per_1000(profile: OutletProfile) -> str:

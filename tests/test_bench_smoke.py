@@ -3,22 +3,12 @@ synthetic pages with a fake tool (no ../shared, no third-party extractors needed
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_clean.py"
 
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_clean", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_clean"] = module
-    spec.loader.exec_module(module)
-    return module
+def bench(bench_script):
+    return bench_script("bench_clean")
 
 
 def _pages(bench):

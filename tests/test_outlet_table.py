@@ -3,16 +3,12 @@ of a tiny synthetic corpus (no ../shared needed)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from cleaner.track.pipeline import track
 
-SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "outlet_table.py"
 WIRE = (
     "TOKYO (Reuters) - The company said on Tuesday it would cut up to 500 jobs at its plant "
     "in Osaka by 2026. Shares rose 3% after the announcement, the Nikkei reported. "
@@ -21,12 +17,8 @@ WIRE = (
 
 
 @pytest.fixture(scope="module")
-def outlet_table():
-    spec = importlib.util.spec_from_file_location("outlet_table", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["outlet_table"] = module
-    spec.loader.exec_module(module)
-    return module
+def outlet_table(bench_script):
+    return bench_script("outlet_table")
 
 
 @pytest.fixture(scope="module")

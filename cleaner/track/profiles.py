@@ -755,16 +755,20 @@ def format_table(profiles: Sequence[OutletProfile]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pct(stat: Stat) -> str:
+def format_stat(stat: Stat, scale: float = 1.0, places: int = 2, dash: str = "-") -> str:
+    """`value [low-high]`, each times `scale` with `places` decimals; "-" when there is no data."""
     if stat.value is None:
         return "-"
-    return f"{stat.value * 100:.0f} [{stat.low * 100:.0f}-{stat.high * 100:.0f}]"
+    value, low, high = (x * scale for x in (stat.value, stat.low, stat.high))
+    return f"{value:.{places}f} [{low:.{places}f}{dash}{high:.{places}f}]"
+
+
+def _pct(stat: Stat) -> str:
+    return format_stat(stat, 100, 0)
 
 
 def _num(stat: Stat) -> str:
-    if stat.value is None:
-        return "-"
-    return f"{stat.value:.2f} [{stat.low:.2f}-{stat.high:.2f}]"
+    return format_stat(stat)
 
 
 def _align(rows: list[list[str]], left: int = 1) -> list[str]:
