@@ -12,7 +12,7 @@ from lxml import etree
 from . import speedups
 from . import text as _text
 from .article import DomHints, Line
-from .text import normalise, normalise_lines
+from .text import normalise, normalise_lines, unify_line_breaks
 
 
 @dataclass(slots=True)
@@ -44,11 +44,23 @@ def _split_long(text: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+def normalise_scrape(text: str) -> str:
+    """text.normalise, its second step through the compiled kernel when there is one: the same
+    output (configure() checks the kernel against text.normalise_lines) in a sixth of the time,
+    about 0.15 ms of a text page's 1.8 ms."""
+    text = unify_line_breaks(text)
+    if _KERNEL is not None:
+        done = _KERNEL.normalise_lines(text)
+        if done is not None:  # None: not NFC, so the Python function normalises first
+            return done
+    return normalise_lines(text)
+
+
 def text_to_page(text: str) -> Page:
     """Lines of a plain-text scrape; blank lines are not lines but mark a paragraph break."""
     lines: list[Line] = []
     blank = False
-    for raw in normalise(text).split("\n"):
+    for raw in normalise_scrape(text).split("\n"):
         if not raw:
             blank = bool(lines)
             continue

@@ -19,15 +19,26 @@ _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_LINE_SEPARATOR_CHARS = ("\u2028", "\u2029", "\x85", "\x0b", "\x0c")  # _LINE_SEPARATORS'
+
+
 def normalise(text: str) -> str:
     """NFC, one kind of newline, no invisible or control characters, single spaces, no
     trailing space on a line. Letters, digits and punctuation are left as they are."""
+    return normalise_lines(unify_line_breaks(text))
+
+
+def unify_line_breaks(text: str) -> str:
+    """normalise's first step: "\r\n" and "\r" become "\n"; so do the other line separators
+    when the text has a "\r" or is not ASCII (an ASCII text's \x0b and \x0c are controls,
+    dropped later). A few substring finds first: most texts have none, and the regex scan
+    costs more than the rest of the step."""
     had_cr = "\r" in text
     if had_cr:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if had_cr or not text.isascii():
+    if (had_cr or not text.isascii()) and any(c in text for c in _LINE_SEPARATOR_CHARS):
         text = _LINE_SEPARATORS.sub("\n", text)
-    return normalise_lines(text)
+    return text
 
 
 def normalise_lines(text: str) -> str:

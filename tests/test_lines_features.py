@@ -38,6 +38,7 @@ def test_normalise_changes_no_words() -> None:
         ("a\r\n\rb", "a\n\nb"),  # \r\n is one break, a lone \r another
         ("a\x0b\r\nb", "a\n\nb"),  # with a \r present, vertical tab breaks the line too
         ("a\u2028b\x85c", "a\nb\nc"),  # Unicode line and paragraph separators
+        ("a\x0bb\x0cc", "abc"),  # in ASCII text with no \r they are controls, and go
         ("a\x00b\x1fc\x7fd\x9fe", "abcde"),  # control characters go
         ("x\u00ad\ufeffy\u200dz", "xyz"),  # soft hyphen, BOM and joiners are invisible
         ("a \u3000\u00a0 \tb", "a b"),  # every kind of space run is one space

@@ -413,6 +413,23 @@ def test_kernel_normalise_lines_is_text_py() -> None:
             assert got is None, ascii(given)
 
 
+def test_text_scrapes_are_normalised_by_the_kernel_as_by_python(monkeypatch) -> None:
+    """text_to_page runs text.normalise's second step through the kernel: the same lines."""
+    rng = random.Random(7)
+    breaks = ["\r", "\r\n", "\n", "\n\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"]
+    alphabet = [*_ALPHABET, *breaks, "word", "Mot"]
+    cases = ["".join(rng.choices(alphabet, k=rng.randint(0, 24))) for _ in range(20_000)]
+    for given in cases:
+        assert lines.normalise_scrape(given) == text.normalise(given), ascii(given)
+
+    def page_lines(given: str) -> list[tuple[str, int, bool]]:
+        return [(ln.text, ln.index, ln.blank_before) for ln in lines.text_to_page(given).lines]
+
+    compiled = [page_lines(given) for given in cases[:3000]]
+    monkeypatch.setattr(lines, "_KERNEL", None)
+    assert [page_lines(given) for given in cases[:3000]] == compiled
+
+
 _BYTES = [
     *(bytes([b]) for b in b"a \n\t\x01\x7f\x80\x8f\x90\x9f\xa0\xad\xbf\xc0\xc1\xc2\xdf"),
     *(bytes([b]) for b in b"\xe0\xe1\xe2\xec\xed\xee\xef\xf0\xf1\xf3\xf4\xf5\xf8\xfe\xff"),
