@@ -15,11 +15,9 @@ _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(r"  +")
 # Other line separators (\r and \r\n are replaced first, with str.replace: faster than any regex).
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85\x0b\x0c]")
+_LINE_SEPARATOR_CHARS = ("\u2028", "\u2029", "\x85", "\x0b", "\x0c")  # the same, for str finds
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-_LINE_SEPARATOR_CHARS = ("\u2028", "\u2029", "\x85", "\x0b", "\x0c")  # _LINE_SEPARATORS'
 
 
 def normalise(text: str) -> str:
@@ -29,7 +27,7 @@ def normalise(text: str) -> str:
 
 
 def unify_line_breaks(text: str) -> str:
-    """normalise's first step: "\r\n" and "\r" become "\n"; so do the other line separators
+    r"""normalise's first step: "\r\n" and "\r" become "\n"; so do the other line separators
     when the text has a "\r" or is not ASCII (an ASCII text's \x0b and \x0c are controls,
     dropped later). A few substring finds first: most texts have none, and the regex scan
     costs more than the rest of the step."""

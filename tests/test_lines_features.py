@@ -48,6 +48,13 @@ def test_normalise_line_breaks_controls_and_spaces(raw: str, expected: str) -> N
     assert normalise(raw) == expected
 
 
+def test_line_separator_finds_cover_the_regex() -> None:
+    from cleaner import text
+
+    matched = {chr(cp) for cp in range(0x10000) if text._LINE_SEPARATORS.match(chr(cp))}
+    assert matched == set(text._LINE_SEPARATOR_CHARS)
+
+
 def test_html_renders_blocks_skips_scripts_and_hidden_and_keeps_dom_hints() -> None:
     html = """<html><head><title>Big news | Site</title>
     <meta property="og:site_name" content="The Site"></head><body>
