@@ -60,10 +60,13 @@ def as_record(item: Record | dict | str, n: int) -> Record:
 
 def clean_one(record: Record, model: Any = None, site_lines: Any = None) -> Article:
     """Clean one record; never raises (a failure becomes an Article with `error`)."""
+    from .recurring import UnknownSite
+
     if record.error is not None:
         return Article(id=record.id, error=record.error, meta=dict(record.meta))
+    unknown = site_lines if isinstance(site_lines, UnknownSite) else None
     try:
-        if site_lines is None:
+        if site_lines is None or unknown is not None:
             article = _clean_record(record, model=model)
         else:
             from .clean import clean_record
@@ -77,6 +80,8 @@ def clean_one(record: Record, model: Any = None, site_lines: Any = None) -> Arti
         )
     if not article.id:
         article.id = record.id
+    if unknown is not None and article.error is None:
+        article.warnings.append(unknown.note)
     return article
 
 
@@ -91,9 +96,11 @@ def clean_many(
     """Clean records lazily; yields one Article per record, in input order.
 
     `site_boilerplate=True` first reads the whole batch to find lines that recur across many
-    pages of one site (see `cleaner.recurring`; a record's site is its `site` field or its
-    `url`'s host) and labels those boilerplate. That pass holds the batch in memory, so it is
-    off by default and meant for batches, not endless streams.
+    pages of one site (see `cleaner.recurring`; a record's site is its `site` field, else its
+    `url`'s host, else the host of the HTML page's og:url, else its og:site_name) and labels
+    those boilerplate; an Article whose site could not be told says so in `warnings`. That
+    pass holds the batch in memory, so it is off by default and meant for batches, not endless
+    streams.
 
     `model` is a loaded model, a path to one, or None for the shipped model. With `parallel` > 1
     the work runs in that many processes (fork on Linux: the parent's loaded model is shared
@@ -110,18 +117,25 @@ def clean_many(
 
 
 def _with_site_lines(records: list[Record]) -> list[tuple[Record, Any]]:
-    """First pass: count each site's distinct lines, then pair every record with its site's."""
+    """First pass: count each site's distinct lines, then pair every record with its site's
+    (UnknownSite for a readable record whose site cannot be told)."""
     from .lines import to_page
-    from .recurring import RecurringLines, site_of_meta
+    from .recurring import RecurringLines, UnknownSite, site_of_meta, site_of_page
 
     recurring = RecurringLines()
-    sites = [site_of_meta(r.meta) for r in records]
-    for record, site in zip(records, sites, strict=True):
-        if site and record.error is None:
+    sites: list[str | None] = []
+    for record in records:
+        site = site_of_meta(record.meta)
+        if record.error is None:
             content = record.html if record.html is not None else record.text or ""
             page = to_page(content, "html" if record.html is not None else "text")
+            site = site or site_of_page(page.url, page.site_name)
             recurring.observe(site, (ln.text for ln in page.lines))
-    return [(r, recurring.for_site(s)) for r, s in zip(records, sites, strict=True)]
+        sites.append(site)
+    return [
+        (r, recurring.for_site(s) if s else (None if r.error is not None else UnknownSite()))
+        for r, s in zip(records, sites, strict=True)
+    ]
 
 
 # Worker side ---------------------------------------------------------------------------------

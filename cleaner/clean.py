@@ -83,14 +83,25 @@ def _best_candidate_block(p2: np.ndarray, labels: list[str], notes: dict[int, st
         notes[i] = "kept as the likeliest article text (no line was confidently body)"
 
 
+_SITE_BODY_SHARE = 0.5
+
+
 def _apply_site_lines(
     page: Page, labels: list[str], notes: dict[int, str], site: SiteLines
 ) -> None:
-    for i, ln in enumerate(page.lines):
-        n = site.pages_with(ln.text)
-        if n and labels[i] not in ("title", "byline"):
-            labels[i] = "boilerplate"
-            notes[i] = f"recurs on {n} of {site.pages} pages from {site.site}"
+    """Lines on many of the site's pages become boilerplate, except titles and bylines, and
+    except the body lines when they hold most of the page's body words: then the recurring text
+    is the story itself (near-copies of one story in the batch), not the site's furniture."""
+    hits = [(i, n) for i, ln in enumerate(page.lines) if (n := site.pages_with(ln.text))]
+    hits = [(i, n) for i, n in hits if labels[i] not in ("title", "byline")]
+    words = {i: len(ln.text.split()) for i, ln in enumerate(page.lines) if labels[i] == "body"}
+    taken = sum(words.get(i, 0) for i, _ in hits)
+    spare_body = taken > _SITE_BODY_SHARE * sum(words.values())
+    for i, n in hits:
+        if spare_body and i in words:
+            continue
+        labels[i] = "boilerplate"
+        notes[i] = f"recurs on {n} of {site.pages} pages from {site.site}"
 
 
 def article_from_page(

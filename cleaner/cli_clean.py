@@ -74,7 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--site-boilerplate", action="store_true",
         help="read the batch first and treat lines recurring on many pages of one site (JSONL "
-        "'site' or 'url' field) as boilerplate; holds the batch in memory",
+        "'site' or 'url' field, else the page's og:url or og:site_name) as boilerplate; holds "
+        "the batch in memory",
     )  # fmt: skip
     parser.set_defaults(func=run)
 

@@ -23,6 +23,7 @@ class Page:
     is_html: bool = False
     html_title: str | None = None  # <title> or og:title
     site_name: str | None = None  # og:site_name / application-name
+    url: str | None = None  # og:url: where the page says it lives
     notes: list[str] = field(default_factory=list)  # problems met while reading (e.g. "no <body>")
 
 
@@ -403,6 +404,7 @@ def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
         found = head[1] if head is not None else _TITLE_TEXT(root)
         html_title = normalise(" ".join(found)).strip() or None if found else None
     site_name = _meta_content(metas, "og:site_name", "application-name")
+    url = _meta_content(metas, "og:url")
     # The kernel also normalises the lines when it can do so exactly (the raw text is NFC).
     rendered = kernel.render(root, normalise=True) if kernel is not None else None
     if rendered is not None:
@@ -413,7 +415,14 @@ def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
     lines = _to_lines(text, hints, normalised)
     if not lines and has_body:
         notes.append("the HTML body has no visible text")
-    return Page(lines=lines, is_html=True, html_title=html_title, site_name=site_name, notes=notes)
+    return Page(
+        lines=lines,
+        is_html=True,
+        html_title=html_title,
+        site_name=site_name,
+        url=url,
+        notes=notes,
+    )
 
 
 # The compiled twin of html_to_page's tree steps (cleaner/_render.pyx), handed the definitions

@@ -4,10 +4,12 @@ A site's menus, footers, newsletter prompts and "most read" headers repeat on ev
 serves, while its article lines do not. When a batch holds several pages from one site, the
 first pass counts each distinct line per site; the cleaner then labels a line boilerplate when it
 appears on at least `min_pages` pages and at least `min_share` of that site's pages — unless the
-classifier called it a title or byline (an author's name legitimately repeats)."""
+classifier called it a title or byline (an author's name legitimately repeats), or the recurring
+lines are most of the page's article (copies of one story; see clean._apply_site_lines)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,11 +28,42 @@ def site_of_meta(meta: dict) -> str | None:
     site = meta.get("site")
     if isinstance(site, str) and site.strip():
         return site.strip().lower()
-    url = meta.get("url")
-    if isinstance(url, str) and url:
-        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-        return host or None
+    return _host(meta.get("url"))
+
+
+def site_of_page(url: str | None, site_name: str | None) -> str | None:
+    """The site an HTML page names itself, for records without a `site` or `url`: the host of
+    its og:url (the same key a record's `url` gives), else its og:site_name."""
+    host = _host(url)
+    if host:
+        return host
+    if site_name and site_name.strip():
+        return site_name.strip().lower()
     return None
+
+
+def _host(url: object) -> str | None:
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # e.g. a malformed IPv6 literal
+        return None
+    return host.lower().removeprefix("www.") or None
+
+
+UNKNOWN_SITE_NOTE = (
+    "site boilerplate: the site of this record is unknown (no 'site' or 'url' field, no og:url "
+    "or og:site_name in the page), so its lines were not compared with other pages"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownSite:
+    """Stands for a record's site lines in a site-boilerplate batch when its site cannot be
+    told: the record is cleaned on its own and its Article says so in `warnings`."""
+
+    note: str = UNKNOWN_SITE_NOTE
 
 
 @dataclass(slots=True)
@@ -47,18 +80,26 @@ class SiteLines:
 
 @dataclass(slots=True)
 class RecurringLines:
-    """Accumulates distinct lines per site over a batch (first pass)."""
+    """Accumulates distinct lines per site over a batch (first pass). A page whose lines are
+    exactly those of a page already seen for the site (the same story scraped twice) counts
+    once: copies are not evidence that their lines are the site's furniture."""
 
     min_pages: int = MIN_PAGES
     min_share: float = MIN_SHARE
     _pages: Counter = field(default_factory=Counter)
     _lines: dict = field(default_factory=lambda: defaultdict(Counter))
+    _seen: dict = field(default_factory=lambda: defaultdict(set))
 
     def observe(self, site: str | None, texts: Iterable[str]) -> None:
         if not site:
             return
+        keys = {line_key(t) for t in texts}
+        fingerprint = hashlib.sha256("\n".join(sorted(keys)).encode("utf-8", "replace")).digest()
+        if fingerprint in self._seen[site]:
+            return
+        self._seen[site].add(fingerprint)
         self._pages[site] += 1
-        self._lines[site].update({line_key(t) for t in texts})
+        self._lines[site].update(keys)
 
     def for_site(self, site: str | None) -> SiteLines | None:
         if not site or self._pages[site] < self.min_pages:

@@ -23,6 +23,7 @@ from cleaner.article import LABELS, Article
 from cleaner.batch import clean_frame, clean_many
 from cleaner.cli import main
 from cleaner.cli_clean import render_text, safe_name
+from cleaner.recurring import UNKNOWN_SITE_NOTE
 from cleaner.sources import Record
 
 REPO = Path(__file__).resolve().parents[1]
@@ -369,3 +370,34 @@ def test_clean_frame_reports_warnings(backend) -> None:
         "the HTML nests more than 2048 elements deep; the text after that point is lost"
     )
     assert out["body"].iloc[1] == out["body"].iloc[0]  # what came before the limit is kept
+
+
+def test_site_boilerplate_on_a_folder_of_html_files(backend, capsys, tmp_path: Path) -> None:
+    """Files have no `site` field: their og:url names the site; a file without one is cleaned
+    alone and its record says so. Exit 0: a warning is not a failure."""
+    motto = "The Gazette has served the valley since 1901 and answers to its readers alone."
+    folder = tmp_path / "site"
+    folder.mkdir()
+    stories = [
+        "The harbour board approved a new ferry timetable on Monday after months of complaints "
+        "from commuters, who said the old one left them waiting in the rain for an hour.",
+        "A family bakery on Main Street won the regional bread award this week; the owners said "
+        "the sourdough recipe came from a grandmother who opened the shop in 1962.",
+        "Repairs to the old river bridge will close the road for a month from next week, "
+        "officials said, and drivers are asked to use the highway detour instead.",
+        "The school district named a new superintendent on Tuesday; she previously led a district "
+        "in the north of the state and will start at the beginning of August.",
+    ]
+    for k, story in enumerate(stories):
+        og = f'<meta property="og:url" content="https://gazette.example/{k}">' if k < 3 else ""
+        page = f"<html><head>{og}</head><body><p>{story}</p><p>{motto}</p></body></html>"
+        (folder / f"p{k}.html").write_text(page, encoding="utf-8")
+    code, out, _ = run(capsys, str(folder), "--format", "jsonl", "--site-boilerplate")
+    assert code == 0
+    records = {Path(r["id"]).name: r for r in jsonl(out)}
+    for k in range(3):
+        record = records[f"p{k}.html"]
+        assert stories[k] in record["body"]
+        assert motto not in record["body"] and "warnings" not in record
+    alone = records["p3.html"]
+    assert stories[3] in alone["body"] and alone["warnings"] == [UNKNOWN_SITE_NOTE]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner import clean_many
-from cleaner.recurring import RecurringLines, site_of_meta
+from cleaner.recurring import UNKNOWN_SITE_NOTE, RecurringLines, site_of_meta, site_of_page
 
 STORIES = [
     (
@@ -37,8 +37,8 @@ def _records() -> list[dict]:
     out = []
     for i, (title, body) in enumerate(STORIES):
         more = (
-            "Residents can read the full report at the city hall library, officials said, and "
-            "a public meeting on the details is planned for later this month."
+            f"Residents can read all {20 + i} pages of the report at the city hall library, "
+            "officials said, and a public meeting on the details is planned for later this month."
         )
         text = "\n".join([title, "By Dana Reyes", body, more, PLEDGE])
         out.append({"id": f"p{i}", "text": text, "url": f"https://www.valleycourier.com/story/{i}"})
@@ -77,3 +77,74 @@ def test_recurring_line_removed_only_with_the_option() -> None:
         # the byline repeats on every page too, but bylines are exempt
         byline = next(ln for ln in art.lines if ln.text == "By Dana Reyes")
         assert byline.label != "boilerplate" or "recurs" not in byline.reason
+
+
+def _html_records(meta: str) -> list[dict]:
+    """The same pages as HTML records with no `site` or `url` field; `meta` goes in the head."""
+    out = []
+    for i, (title, body) in enumerate(STORIES):
+        head = meta.format(i=i)
+        markup = (
+            f"<html><head><title>{title}</title>{head}</head><body><h1>{title}</h1>"
+            f"<p>By Dana Reyes</p><p>{body}</p><p>{PLEDGE}</p></body></html>"
+        )
+        out.append({"id": f"h{i}", "html": markup})
+    return out
+
+
+def test_site_of_page_prefers_the_og_url_host() -> None:
+    assert site_of_page("https://www.valleycourier.com/x", "Valley Courier") == "valleycourier.com"
+    assert site_of_page(None, " Valley Courier ") == "valley courier"
+    assert site_of_page("not a url", None) is None
+    assert site_of_page("http://[::1", None) is None  # malformed: no site, no exception
+
+
+def test_html_pages_name_their_own_site() -> None:
+    """Records without `site` or `url`: the page's og:url says where it lives."""
+    og_url = '<meta property="og:url" content="https://www.valleycourier.com/story/{i}">'
+    articles = list(clean_many(_html_records(og_url), site_boilerplate=True))
+    for art, (_, body) in zip(articles, STORIES, strict=True):
+        assert art.error is None and not art.warnings
+        pledge = next(ln for ln in art.lines if ln.text == PLEDGE)
+        assert "recurs on 4 of 4 pages from valleycourier.com" in pledge.reason
+        assert body in art.body
+
+
+def test_a_record_of_unknown_site_is_cleaned_alone_and_says_so() -> None:
+    records = _html_records("")  # no og:url, no og:site_name
+    records.append({"id": "broken", "text": None, "html": None})
+    articles = {a.id: a for a in clean_many(records, site_boilerplate=True)}
+    for i, (_, body) in enumerate(STORIES):
+        art = articles[f"h{i}"]
+        assert art.error is None and body in art.body
+        assert art.warnings == [UNKNOWN_SITE_NOTE]
+        pledge = next(ln for ln in art.lines if ln.text == PLEDGE)
+        assert "recurs" not in pledge.reason
+    assert articles["broken"].error and not articles["broken"].warnings
+    # without the option nothing is said about sites
+    assert not any(a.warnings for a in clean_many(_html_records("")))
+
+
+def test_recurring_lines_of_copies_count_once() -> None:
+    rec = RecurringLines(min_pages=3, min_share=0.5)
+    for _ in range(3):
+        rec.observe("a.com", ["menu", "the same story"])  # one story scraped three times
+    assert rec.for_site("a.com") is None
+    rec.observe("a.com", ["menu", "story two"])
+    rec.observe("a.com", ["menu", "story three"])
+    site = rec.for_site("a.com")
+    assert site is not None and site.pages == 3 and site.pages_with("menu") == 3
+    assert site.pages_with("the same story") == 0  # 1 of 3 distinct pages
+
+
+def test_near_copies_of_one_story_keep_their_article() -> None:
+    """Four scrapes of one story that differ only in a sidebar line: the story recurs on every
+    page, but it is most of each page's body, so the rule leaves it; the sidebar lines differ."""
+    title, body = STORIES[0]
+    records = []
+    for i in range(4):
+        text = "\n".join([title, body, f"Most read: item {i} of the week", PLEDGE])
+        records.append({"id": f"c{i}", "text": text, "url": f"https://valleycourier.com/{i}"})
+    for art in clean_many(records, site_boilerplate=True):
+        assert art.error is None
+        assert body in art.body

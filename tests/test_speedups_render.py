@@ -46,6 +46,7 @@ def snapshot(page: lines.Page) -> dict:
         "is_html": page.is_html,
         "html_title": page.html_title,
         "site_name": page.site_name,
+        "url": page.url,
         "notes": page.notes,
     }
 
