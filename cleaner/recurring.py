@@ -53,8 +53,8 @@ def _host(url: object) -> str | None:
 
 
 UNKNOWN_SITE_NOTE = (
-    "site boilerplate: the site of this record is unknown (no 'site' or 'url' field, no og:url "
-    "or og:site_name in the page), so its lines were not compared with other pages"
+    "site boilerplate: the site of this record is unknown (no usable 'site' or 'url' field, no "
+    "og:url or og:site_name in the page), so its lines were not compared with other pages"
 )
 
 

@@ -49,6 +49,16 @@ def test_site_of_meta() -> None:
     assert site_of_meta({"url": "https://www.valleycourier.com/a"}) == "valleycourier.com"
     assert site_of_meta({"site": "Example.org"}) == "example.org"
     assert site_of_meta({}) is None
+    assert site_of_meta({"url": "http://[::1"}) is None  # malformed: no site, no exception
+
+
+def test_a_malformed_url_does_not_stop_a_site_batch() -> None:
+    records = _records()
+    records.append({"id": "bad", "text": records[0]["text"], "url": "http://[::1"})
+    articles = {a.id: a for a in clean_many(records, site_boilerplate=True)}
+    assert len(articles) == len(records)
+    assert articles["bad"].warnings == [UNKNOWN_SITE_NOTE]
+    assert articles["p0"].error is None
 
 
 def test_recurring_threshold_needs_enough_pages() -> None:

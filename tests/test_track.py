@@ -148,6 +148,14 @@ def test_record_without_text_fails_alone():
     assert reports["r"]["derivation"] == "wholly" and reports["r"]["credits_wire"] is True
 
 
+def test_a_malformed_url_costs_its_record_the_site_not_the_batch():
+    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"},
+            {"id": "r", "text": WIRE.replace("500", "600"), "url": "http://[::1"}]
+    reports = {r["id"]: r for r in track(recs, no_clean=True)}
+    assert reports["r"]["role"] == "rewrite" and reports["r"]["wire_ids"] == ["w"]
+    assert "error" not in reports["r"]
+
+
 def test_cli_track_writes_report_and_exit_codes(tmp_path):
     from cleaner.cli import main
 

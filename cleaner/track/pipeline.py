@@ -61,7 +61,10 @@ class Options:
 def _site(url: str | None) -> str | None:
     if not url or not isinstance(url, str):
         return None
-    host = urlparse(url if "//" in url else "//" + url).hostname or ""
+    try:
+        host = urlparse(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # e.g. "http://[::1": a bad url costs the record its site, not the batch
+        return None
     host = host.lower()
     return host[4:] if host.startswith("www.") else (host or None)
 
