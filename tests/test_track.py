@@ -156,6 +156,15 @@ def test_a_malformed_url_costs_its_record_the_site_not_the_batch():
     assert "error" not in reports["r"]
 
 
+def test_a_record_whose_text_is_not_a_string_fails_alone():
+    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}, {"id": "n", "text": 5},
+            {"id": "h", "html": ["<p>x</p>"]}, {"id": "r", "text": WIRE}]
+    reports = {r["id"]: r for r in track(recs, no_clean=True)}
+    assert reports["n"]["error"] == "n: 'text' is a int, not a string"
+    assert reports["h"]["error"] == "h: 'html' is a list, not a string"
+    assert reports["r"]["wire_ids"] == ["w"]
+
+
 def test_cli_track_writes_report_and_exit_codes(tmp_path):
     from cleaner.cli import main
 

@@ -129,6 +129,10 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
     if error:
         doc.error = error
         return doc
+    for field_name, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            doc.error = f"{rid}: '{field_name}' is a {type(value).__name__}, not a string"
+            return doc
     if not (text or html) or not str(text or html).strip():
         doc.error = f"{rid}: record has no text"
         return doc
