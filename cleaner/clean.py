@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .article import LABELS, Article
+from .callable_module import make_callable
 from .features import line_features
 from .lines import Page, to_page
 from .model import LineModel, load_model
@@ -158,10 +159,15 @@ def clean(
     problem, not a bad input."""
     model = model or load_model()
     try:
+        if isinstance(text_or_html, (bytearray, memoryview)):
+            text_or_html = bytes(text_or_html)
         if isinstance(text_or_html, bytes):
             from .sources import decode_bytes
 
             text_or_html, _ = decode_bytes(text_or_html)
+        if not isinstance(text_or_html, str):
+            kind_name = type(text_or_html).__name__
+            raise ValueError(f"expected the page as str or bytes, got {kind_name}")
         if kind not in ("auto", "text", "html"):
             raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
         page = to_page(without_lone_surrogates(text_or_html), kind)
@@ -182,3 +188,6 @@ def clean_record(
     article = clean(content or "", id=record.id, kind=kind, model=model, site_lines=site_lines)
     article.meta = dict(record.meta)
     return article
+
+
+make_callable(__name__, lambda: clean)  # `cleaner.clean(...)` works even once this module is bound

@@ -7,9 +7,9 @@ schema is a stable contract, see the README); `Profiles(path)`, the outlet-profi
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
+
+from cleaner.callable_module import make_callable
 
 __all__ = ["Profiles", "StoreError", "TrackError", "track"]
 
@@ -27,15 +27,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cleaner.track' has no attribute {name!r}")
 
 
-class _CallableModule(types.ModuleType):
-    """`cleaner.track` is this package and, called, the `track` function: Python binds the
-    package to the name as soon as any `cleaner.track.*` module is imported, and `cleaner.track
-    (...)` must work whatever was imported first."""
+def _track_function() -> Any:
+    from cleaner.track.pipeline import track as _track
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from cleaner.track.pipeline import track as _track
-
-        return _track(*args, **kwargs)
+    return _track
 
 
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, _track_function)
