@@ -245,3 +245,22 @@ def test_other_formats_write_a_record_with_a_lone_surrogate(capsys, tmp_path: Pa
     assert main(["clean", "--format", fmt, "-o", str(out_dir), str(feed)]) == 0
     (written,) = out_dir.iterdir()
     assert "secure supplies" in written.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", [None, 5, ["<p>x</p>"], {"text": "x"}])
+def test_clean_says_what_it_expected_for_a_value_that_is_not_a_page(value) -> None:
+    from cleaner import clean
+
+    article = clean(value, id="v")
+    assert article.error == f"expected the page as str or bytes, got {type(value).__name__}"
+    assert article.body == ""
+
+
+def test_clean_takes_bytearray_and_memoryview_as_bytes() -> None:
+    from cleaner import clean
+
+    data = GOOD.encode("utf-8")
+    expected = clean(data).body
+    assert expected
+    assert clean(bytearray(data)).body == expected
+    assert clean(memoryview(data)).body == expected
