@@ -112,14 +112,22 @@ def _train(args) -> int:
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     if shared is None:
         log("no corpora found: training on the labelled documents only")
-    model = train_model(
-        [Path(p) for p in args.labelled],
-        shared=shared,
-        cache_dir=Path(args.cache),
-        kinds=tuple(args.kinds.split(",")),
-        cfg=TrainConfig(max_iter=args.max_iter, split=args.split, seed=args.seed),
-        log=log,
-    )
+    missing = [p for p in args.labelled if not Path(p).is_dir()]
+    if missing:
+        log(f"cleaner train: {missing[0]}: no such folder of labelled documents")
+        return 2
+    try:
+        model = train_model(
+            [Path(p) for p in args.labelled],
+            shared=shared,
+            cache_dir=Path(args.cache),
+            kinds=tuple(args.kinds.split(",")),
+            cfg=TrainConfig(max_iter=args.max_iter, split=args.split, seed=args.seed),
+            log=log,
+        )
+    except ValueError as exc:  # e.g. no training data: a usage problem, not a crash
+        log(f"cleaner train: {exc}")
+        return 2
     if shared is not None and not args.no_eval:
         log("evaluating on the held-out split ...")
         model.card["held_out_metrics"] = held_out_metrics(model, shared)
@@ -141,6 +149,9 @@ def _evaluate(args) -> int:
         items = iter_corpus_split(args.corpus, args.split, args.input, shared)
         convention = args.convention or GOLD_CONVENTION[args.corpus]
     elif args.folder:
+        if not Path(args.folder).is_dir():
+            print(f"cleaner evaluate: {args.folder}: no such folder", file=sys.stderr)
+            return 2
         items = iter_gold_folder(args.folder, args.input)
         convention = args.convention or "body"
     else:
@@ -162,7 +173,16 @@ def _evaluate(args) -> int:
             }
         )
     )
-    return 0 if scores else 2
+    if not scores:
+        where = args.folder or f"{args.corpus} ({args.split})"
+        ext = "html" if args.input == "html" else "txt"
+        print(
+            f"cleaner evaluate: {where}: no pages to score (a page is <id>.{ext} with its "
+            "gold text in <id>.gold.txt)",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
 
 
 def _convert(args) -> int:

@@ -118,3 +118,21 @@ def test_train_seed_is_an_option_and_is_recorded(tmp_path: Path) -> None:
         assert model.card["training"]["config"]["seed"] == seed
         weights[seed] = model.card["weights_sha256"]
     assert weights[0] != weights[5]
+
+
+def test_train_and_evaluate_say_what_is_missing(tmp_path: Path, capsys) -> None:
+    """No labelled documents, a folder that is not there, no pages to score: a message and
+    exit 2, not a traceback or a silent zero."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    base = ["-o", str(tmp_path / "m"), "--shared", "none", "--cache", str(tmp_path / "c")]
+    assert main(["train", str(empty), *base]) == 2
+    assert "cleaner train: no training data" in capsys.readouterr().err
+    assert main(["train", str(tmp_path / "nowhere"), *base]) == 2
+    assert "nowhere: no such folder of labelled documents" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+    assert main(["evaluate", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert "no pages to score (a page is <id>.txt with its gold text in <id>.gold.txt)" in err
+    assert main(["evaluate", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: no such folder" in capsys.readouterr().err
