@@ -192,6 +192,10 @@ def _convert(args) -> int:
     from .labelled import write_labelled
     from .lines import to_page
 
+    if not Path(args.folder).is_dir():
+        print(f"cleaner convert: {args.folder}: no such folder", file=sys.stderr)
+        return 2
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = skipped = 0

@@ -136,3 +136,7 @@ def test_train_and_evaluate_say_what_is_missing(tmp_path: Path, capsys) -> None:
     assert "no pages to score (a page is <id>.txt with its gold text in <id>.gold.txt)" in err
     assert main(["evaluate", str(tmp_path / "nowhere")]) == 2
     assert "nowhere: no such folder" in capsys.readouterr().err
+    assert main(["convert", str(tmp_path / "nowhere"), "-o", str(tmp_path / "out")]) == 2
+    assert "cleaner convert: " + str(tmp_path / "nowhere") + ": no such folder" in (
+        capsys.readouterr().err
+    )
