@@ -16,6 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .article import Article
+from .recurring import UnknownSite
 from .sources import Record, record_from_dict, record_from_text
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ def as_record(item: Record | dict | str, n: int) -> Record:
 
 def clean_one(record: Record, model: Any = None, site_lines: Any = None) -> Article:
     """Clean one record; never raises (a failure becomes an Article with `error`)."""
-    from .recurring import UnknownSite
-
     if record.error is not None:
         return Article(id=record.id, error=record.error, meta=dict(record.meta))
     unknown = site_lines if isinstance(site_lines, UnknownSite) else None
@@ -120,7 +119,7 @@ def _with_site_lines(records: list[Record]) -> list[tuple[Record, Any]]:
     """First pass: count each site's distinct lines, then pair every record with its site's
     (UnknownSite for a readable record whose site cannot be told)."""
     from .lines import to_page
-    from .recurring import RecurringLines, UnknownSite, site_of_meta, site_of_page
+    from .recurring import RecurringLines, site_of_meta, site_of_page
 
     recurring = RecurringLines()
     sites: list[str | None] = []

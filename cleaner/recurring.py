@@ -28,13 +28,13 @@ def site_of_meta(meta: dict) -> str | None:
     site = meta.get("site")
     if isinstance(site, str) and site.strip():
         return site.strip().lower()
-    return _host(meta.get("url"))
+    return host_of(meta.get("url"))
 
 
 def site_of_page(url: str | None, site_name: str | None) -> str | None:
     """The site an HTML page names itself, for records without a `site` or `url`: the host of
     its og:url (the same key a record's `url` gives), else its og:site_name."""
-    host = _host(url)
+    host = host_of(url)
     if host:
         return host
     if site_name and site_name.strip():
@@ -42,12 +42,18 @@ def site_of_page(url: str | None, site_name: str | None) -> str | None:
     return None
 
 
-def _host(url: object) -> str | None:
-    if not isinstance(url, str) or not url:
+def host_of(url: object) -> str | None:
+    """The lower-case host of a URL without "www.", also for "example.com/a" with no scheme;
+    None for anything else, including a malformed URL (a bad field costs its record the site,
+    never the batch)."""
+    if not isinstance(url, str) or not url.strip():
         return None
+    url = url.strip()
     try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:  # e.g. a malformed IPv6 literal
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # e.g. "http://[::1"
+        return None
+    if not host or any(c.isspace() for c in host):  # "not a url" has no host
         return None
     return host.lower().removeprefix("www.") or None
 

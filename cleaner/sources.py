@@ -275,6 +275,14 @@ def wrap_long_lines(text: str, max_line_chars: int) -> str:
     return "\n".join(out)
 
 
+def content_type_error(text: object, html: object) -> str | None:
+    """What is wrong with a record's `text` / `html` fields when one is set but not a string."""
+    for key, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            return f"'{key}' is a {type(value).__name__}, not a string"
+    return None
+
+
 def record_from_dict(
     obj: dict, *, default_id: str, where: str, max_line_chars: int = DEFAULT_MAX_LINE_CHARS
 ) -> Record:
@@ -285,10 +293,9 @@ def record_from_dict(
     rec_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
     meta = {k: v for k, v in obj.items() if k not in ("id", "text", "html")}
     text, html = obj.get("text"), obj.get("html")
-    for key, value in (("text", text), ("html", html)):
-        if value is not None and not isinstance(value, str):
-            kind = type(value).__name__
-            return Record(rec_id, meta=meta, error=f"{where}: '{key}' is a {kind}, not a string")
+    problem = content_type_error(text, html)
+    if problem:
+        return Record(rec_id, meta=meta, error=f"{where}: {problem}")
     if isinstance(html, str) and (html.strip() or text is None):
         return Record(rec_id, html=normalise(html), meta=meta)
     if isinstance(text, str):

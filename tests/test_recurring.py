@@ -50,6 +50,7 @@ def test_site_of_meta() -> None:
     assert site_of_meta({"site": "Example.org"}) == "example.org"
     assert site_of_meta({}) is None
     assert site_of_meta({"url": "http://[::1"}) is None  # malformed: no site, no exception
+    assert site_of_meta({"url": "valleycourier.com/a"}) == "valleycourier.com"  # no scheme
 
 
 def test_a_malformed_url_does_not_stop_a_site_batch() -> None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
+from cleaner.recurring import host_of
+from cleaner.sources import content_type_error
 from cleaner.track.align import Alignment, Span, align, split_sentences
 from cleaner.track.derive import DeriveModel, default_model, features
 from cleaner.track.index import TermStats, WireIndex, terms, tokens
@@ -56,17 +57,6 @@ class Options:
 
 
 # -- reading -------------------------------------------------------------------------------------
-
-
-def _site(url: str | None) -> str | None:
-    if not url or not isinstance(url, str):
-        return None
-    try:
-        host = urlparse(url if "//" in url else "//" + url).hostname or ""
-    except ValueError:  # e.g. "http://[::1": a bad url costs the record its site, not the batch
-        return None
-    host = host.lower()
-    return host[4:] if host.startswith("www.") else (host or None)
 
 
 def _date(value: Any) -> date | None:
@@ -125,14 +115,14 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
         return doc
     doc.role = role
     outlet = meta.get("outlet") or meta.get("publisher")
-    doc.outlet = outlet if isinstance(outlet, str) and outlet.strip() else _site(meta.get("url"))
+    doc.outlet = outlet if isinstance(outlet, str) and outlet.strip() else host_of(meta.get("url"))
     if error:
         doc.error = error
         return doc
-    for field_name, value in (("text", text), ("html", html)):
-        if value is not None and not isinstance(value, str):
-            doc.error = f"{rid}: '{field_name}' is a {type(value).__name__}, not a string"
-            return doc
+    problem = content_type_error(text, html)
+    if problem:
+        doc.error = f"{rid}: {problem}"
+        return doc
     if not (text or html) or not str(text or html).strip():
         doc.error = f"{rid}: record has no text"
         return doc
