@@ -1014,3 +1014,255 @@ cdef int page_counts(list texts, list lower, long long[:, ::1] S, Tables tb) exc
             S[CUT_NEAR, i] = lengths[m - 1] + lengths[m] + lengths[m + 1] - 1
     PyMem_Free(lengths)
     return 0
+
+
+# --- the word model's terms (cleaner/lexical.py) --------------------------------------------
+
+cdef extern from "stdlib.h":
+    void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *) noexcept nogil) nogil
+
+
+cdef int _cmp_ll(const void *a, const void *b) noexcept nogil:
+    cdef long long x = (<const long long *>a)[0], y = (<const long long *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef inline void sort_terms(long long *a, Py_ssize_t n) noexcept:
+    """Ascending; insertion sort for a line's few terms (qsort's calls cost more there)."""
+    cdef Py_ssize_t i, j
+    cdef long long x
+    if n > 64:
+        qsort(a, n, sizeof(long long), _cmp_ll)
+        return
+    for i in range(1, n):
+        x = a[i]
+        j = i - 1
+        while j >= 0 and a[j] > x:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = x
+
+
+cdef struct WordSlot:  # 16 bytes, so the table stays in cache; one miss a lookup
+    uint32_t check  # the hash's high half (the low bits chose the slot)
+    int id  # word id + 1; 0 = empty
+    uint32_t off, n  # where the word's characters lie in TermIndex.chars
+
+
+cdef struct PairSlot:
+    long long key
+    int row  # row among the pairs + 1; 0 = empty
+
+
+cdef class TermIndex:
+    """The word model's vocabulary (lexical.Vocabulary) in C tables: words in a hash table
+    keyed like the page words above (so a token never becomes a Python string), first and last
+    words as arrays over word ids, word pairs (first_id * V + second_id) in a hash table."""
+
+    cdef Py_UCS4 *chars
+    cdef WordSlot *slots  # open addressing, at most half full
+    cdef uint64_t mask
+    cdef int *first_pos  # per word id: its row among the first words, or -1
+    cdef int *last_pos
+    cdef PairSlot *pair_slots
+    cdef uint64_t pair_mask
+    cdef readonly long long nwords, nfirst, nlast, npairs
+
+    def __init__(self, words, first, last, pairs):
+        if self.slots:
+            raise TypeError("a TermIndex is read-only once built")
+        words = list(words)
+        cdef Py_ssize_t nchars = sum(len(w) for w in words), off = 0, m
+        cdef uint64_t slot, h, size = 64
+        cdef long long k, v
+        cdef Text t
+        self.nwords, self.nfirst = len(words), len(first)
+        self.nlast, self.npairs = len(last), len(pairs)
+        if nchars >= 0xFFFFFFFF:
+            raise ValueError("vocabulary too large")
+        while size < 2 * (self.nwords + 1):
+            size *= 2
+        self.mask = size - 1
+        self.chars = <Py_UCS4 *>PyMem_Malloc((nchars + 1) * sizeof(Py_UCS4))
+        self.slots = <WordSlot *>PyMem_Calloc(size, sizeof(WordSlot))
+        self.first_pos = <int *>PyMem_Malloc((self.nwords + 1) * sizeof(int))
+        self.last_pos = <int *>PyMem_Malloc((self.nwords + 1) * sizeof(int))
+        if not (self.chars and self.slots and self.first_pos and self.last_pos):
+            raise MemoryError()
+        for k, w in enumerate(words):
+            t = text_of(<str>w)
+            h = span_hash(t, 0, t.n)
+            for m in range(t.n):
+                self.chars[off + m] = PyUnicode_READ(t.kind, t.data, m)
+            slot = h & self.mask
+            while self.slots[slot].id:
+                slot = (slot + 1) & self.mask
+            self.slots[slot].check = <uint32_t>(h >> 32)
+            self.slots[slot].off = <uint32_t>off
+            self.slots[slot].n = <uint32_t>t.n
+            self.slots[slot].id = k + 1
+            off += t.n
+            self.first_pos[k] = -1
+            self.last_pos[k] = -1
+        for k, v in enumerate(first):
+            if not 0 <= v < self.nwords:
+                raise ValueError("a first-word key is not a word id")
+            self.first_pos[v] = k
+        for k, v in enumerate(last):
+            if not 0 <= v < self.nwords:
+                raise ValueError("a last-word key is not a word id")
+            self.last_pos[v] = k
+        size = 64
+        while size < 2 * (self.npairs + 1):
+            size *= 2
+        self.pair_mask = size - 1
+        self.pair_slots = <PairSlot *>PyMem_Calloc(size, sizeof(PairSlot))
+        if not self.pair_slots:
+            raise MemoryError()
+        for k, v in enumerate(pairs):
+            slot = hash_finish(<uint64_t>v) & self.pair_mask
+            while self.pair_slots[slot].row:
+                slot = (slot + 1) & self.pair_mask
+            self.pair_slots[slot].key = v
+            self.pair_slots[slot].row = k + 1
+
+    cdef inline long long word(self, ucs_t *data, Py_ssize_t s, Py_ssize_t n, uint64_t h) noexcept:
+        """Id of the word data[s:s + n] (hash h), or -1."""
+        cdef uint64_t slot = h & self.mask
+        cdef uint32_t check = <uint32_t>(h >> 32)
+        cdef WordSlot *e
+        cdef Py_ssize_t k
+        while True:
+            e = &self.slots[slot]
+            if not e.id:
+                return -1
+            if e.check == check and e.n == n:
+                for k in range(n):
+                    if <Py_UCS4>data[s + k] != self.chars[e.off + k]:
+                        break
+                else:
+                    return e.id - 1
+            slot = (slot + 1) & self.mask
+
+    cdef inline long long pair(self, long long key) noexcept:
+        cdef uint64_t slot = hash_finish(<uint64_t>key) & self.pair_mask
+        while True:
+            if not self.pair_slots[slot].row:
+                return -1
+            if self.pair_slots[slot].key == key:
+                return self.pair_slots[slot].row - 1
+            slot = (slot + 1) & self.pair_mask
+
+    def __dealloc__(self):
+        PyMem_Free(self.chars)
+        PyMem_Free(self.slots)
+        PyMem_Free(self.first_pos)
+        PyMem_Free(self.last_pos)
+        PyMem_Free(self.pair_slots)
+
+
+cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *ids,
+                            long long *out) noexcept:
+    """The distinct terms of one lower-cased line, sorted, written to out; returns how many.
+    ids is scratch room for the line's tokens."""
+    cdef Py_ssize_t p = 0, s, ntok = 0, nt = 0, k, j
+    cdef uint64_t h
+    cdef long long a, b, q
+    cdef long long base_last = ix.nwords + ix.nfirst, base_pair = base_last + ix.nlast
+    while p < n:
+        if not is_word(data[p]):
+            p += 1
+            continue
+        s = p
+        p = word_end(data, n, p, &h)
+        ids[ntok] = ix.word(data, s, p - s, h)
+        ntok += 1
+    for k in range(ntok):
+        if ids[k] >= 0:
+            out[nt] = ids[k]
+            nt += 1
+    if ntok:
+        if ids[0] >= 0 and ix.first_pos[ids[0]] >= 0:
+            out[nt] = ix.nwords + ix.first_pos[ids[0]]
+            nt += 1
+        if ids[ntok - 1] >= 0 and ix.last_pos[ids[ntok - 1]] >= 0:
+            out[nt] = base_last + ix.last_pos[ids[ntok - 1]]
+            nt += 1
+    for k in range(ntok - 1):
+        a, b = ids[k], ids[k + 1]
+        if a >= 0 and b >= 0:
+            q = ix.pair(a * ix.nwords + b)
+            if q >= 0:
+                out[nt] = base_pair + q
+                nt += 1
+    sort_terms(out, nt)
+    j = 0
+    for k in range(nt):
+        if k == 0 or out[k] != out[j - 1]:
+            out[j] = out[k]
+            j += 1
+    return j
+
+
+def line_terms(list texts, TermIndex ix):
+    """(line, term): every distinct term of every lower-cased line, sorted by line then term.
+    Same as lexical.Vocabulary.line_terms computes with numpy."""
+    cdef Py_ssize_t i, n = len(texts), total = 0, got, longest = 0, bound = 0, m
+    cdef Text t
+    lower = [(<str>text).lower() for text in texts]
+    for i in range(n):
+        m = (PyUnicode_GET_LENGTH(<str>lower[i]) + 1) // 2  # tokens are 1+ characters apart
+        longest = max(longest, m)
+        bound += 2 * m + 2  # words, first, last, pairs
+    terms = np.empty(bound + 1, dtype=np.int64)
+    lines = np.empty(bound + 1, dtype=np.int64)
+    scratch = np.empty(longest + 1, dtype=np.int64)
+    cdef long long[::1] out = terms
+    cdef long long[::1] line_of = lines
+    cdef long long[::1] ids = scratch
+    for i in range(n):
+        t = text_of(<str>lower[i])
+        if t.kind == PyUnicode_1BYTE_KIND:
+            got = _line_terms(<uint8_t *>t.data, t.n, ix, &ids[0], &out[total])
+        elif t.kind == PyUnicode_2BYTE_KIND:
+            got = _line_terms(<uint16_t *>t.data, t.n, ix, &ids[0], &out[total])
+        else:
+            got = _line_terms(<uint32_t *>t.data, t.n, ix, &ids[0], &out[total])
+        for m in range(total, total + got):
+            line_of[m] = i
+        total += got
+    return lines[:total], terms[:total]
+
+
+def line_scores(list texts, TermIndex ix, const float[:, ::1] weights, const float[::1] bias):
+    """The bias plus the weight rows of each lower-cased line's distinct terms, added one by
+    one in term order in float32: what lexical.LexicalScorer.sums computes with numpy
+    (np.add.at over the rows of line_terms), to the bit."""
+    cdef Py_ssize_t i, n = len(texts), got, longest = 0, m, k, c, ncls = weights.shape[1]
+    cdef Text t
+    cdef float acc
+    if weights.shape[0] != ix.nwords + ix.nfirst + ix.nlast + ix.npairs or bias.shape[0] != ncls:
+        raise ValueError("weights do not fit the term index")
+    lower = [(<str>text).lower() for text in texts]
+    for i in range(n):
+        longest = max(longest, (PyUnicode_GET_LENGTH(<str>lower[i]) + 1) // 2)
+    scores = np.empty((n, ncls), dtype=np.float32)
+    scratch = np.empty(3 * longest + 3, dtype=np.int64)
+    cdef float[:, ::1] z = scores
+    cdef long long[::1] buf = scratch
+    cdef long long *ids = &buf[0]
+    cdef long long *terms = &buf[longest + 1]
+    for i in range(n):
+        t = text_of(<str>lower[i])
+        if t.kind == PyUnicode_1BYTE_KIND:
+            got = _line_terms(<uint8_t *>t.data, t.n, ix, ids, terms)
+        elif t.kind == PyUnicode_2BYTE_KIND:
+            got = _line_terms(<uint16_t *>t.data, t.n, ix, ids, terms)
+        else:
+            got = _line_terms(<uint32_t *>t.data, t.n, ix, ids, terms)
+        for c in range(ncls):
+            acc = bias[c]
+            for k in range(got):
+                acc = acc + weights[terms[k], c]
+            z[i, c] = acc
+    return scores

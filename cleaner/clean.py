@@ -21,11 +21,12 @@ _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 
 def classify(page: Page, model: LineModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, pass-1 probabilities, pass-2 probabilities) for every line of a page."""
-    X = line_features(page)
+    kind = "html" if page.is_html else "text"
+    X = model.pass1_inputs(line_features(page), [ln.text for ln in page.lines], kind)
     if X.shape[0] == 0:
         empty = np.zeros((0, len(LABELS)), dtype=np.float32)
         return X, empty, empty
-    p1, p2 = model.predict(X, "html" if page.is_html else "text")
+    p1, p2 = model.predict(X, kind)
     return X, p1, p2
 
 

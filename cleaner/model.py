@@ -21,9 +21,13 @@ import numpy as np
 
 from .article import LABELS
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
+from .lexical import LEXICAL_FEATURES, LexicalScorer, Vocabulary
 from .resources import shipped_model_path
 
 MODEL_FORMAT = "cleaner-line-model/1"
+PASS1_FEATURES = LINE_FEATURES + LEXICAL_FEATURES
+"""What pass 1 reads: the line's features (features.py), then, for the input kinds that have a
+word model (lexical.py; text scrapes in the shipped model), the word model's columns."""
 DEFAULT_MODEL_DIR = shipped_model_path("line-model")
 
 
@@ -121,9 +125,18 @@ class _FusedLayers:
 class LineModel:
     networks: dict[str, Ensemble]  # keys like "text/pass1"
     card: dict
+    lexical: dict[str, LexicalScorer] = field(default_factory=dict)  # the kinds that have one
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
+
+    def pass1_inputs(self, X: np.ndarray, texts: list[str], kind: str) -> np.ndarray:
+        """The line features, with the word model's columns appended when this kind has one."""
+        if not self.has(kind):
+            kind = "text"
+        if kind not in self.lexical:
+            return X
+        return np.hstack([X, self.lexical[kind].columns(texts)])
 
     def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""
@@ -168,6 +181,16 @@ def keep_or_remove(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
 
 def _arrays_of(model: LineModel) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
+    for kind, scorer in sorted(model.lexical.items()):
+        vocab = scorer.vocabulary
+        # the words as one UTF-8 text, a word a line (a word never holds a line break)
+        words = "\n".join(sorted(vocab.words, key=vocab.words.__getitem__))
+        arrays[f"{kind}/lexical/words"] = np.frombuffer(words.encode("utf-8"), dtype=np.uint8)
+        arrays[f"{kind}/lexical/first"] = vocab.first
+        arrays[f"{kind}/lexical/last"] = vocab.last
+        arrays[f"{kind}/lexical/pairs"] = vocab.pairs
+        arrays[f"{kind}/lexical/weights"] = scorer.weights
+        arrays[f"{kind}/lexical/bias"] = scorer.bias
     for key, ensemble in sorted(model.networks.items()):
         for j, net in enumerate(ensemble.members):
             prefix = f"{key}/m{j}"
@@ -179,6 +202,27 @@ def _arrays_of(model: LineModel) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _stored(array: np.ndarray) -> np.ndarray:
+    """Weights as float32; word bytes and integer keys as they are."""
+    return array.astype(np.float32) if array.dtype.kind == "f" else array
+
+
+def _lexical_of(arrays: dict[str, np.ndarray], kind: str, source: Path) -> LexicalScorer:
+    prefix = f"{kind}/lexical/"
+    try:
+        text = arrays[prefix + "words"].tobytes().decode("utf-8")
+        words = {w: i for i, w in enumerate(text.split("\n"))} if text else {}
+        vocab = Vocabulary(
+            words, *(arrays[prefix + k].astype(np.int64) for k in ("first", "last", "pairs"))
+        )
+        weights, bias = arrays[prefix + "weights"], arrays[prefix + "bias"]
+    except (KeyError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{source}: the {kind} word model is missing or unreadable") from exc
+    if weights.shape != (vocab.size, len(LABELS)) or bias.shape != (len(LABELS),):
+        raise ModelError(f"{source}: the {kind} word model's weights do not fit its vocabulary")
+    return LexicalScorer(vocab, weights.astype(np.float32), bias.astype(np.float32))
+
+
 def save_model(model: LineModel, folder: str | Path) -> Path:
     """Write weights.npz and model.json (the card, with the weights' sha256)."""
     folder = Path(folder)
@@ -186,7 +230,7 @@ def save_model(model: LineModel, folder: str | Path) -> Path:
     buf = io.BytesIO()
     arrays = _arrays_of(model)
     # npz written with fixed member order; np.savez is deterministic for the same arrays
-    np.savez(buf, **{k: arrays[k].astype(np.float32) for k in sorted(arrays)})
+    np.savez(buf, **{k: _stored(arrays[k]) for k in sorted(arrays)})
     data = buf.getvalue()
     (folder / "weights.npz").write_bytes(data)
     card = dict(model.card)
@@ -194,7 +238,12 @@ def save_model(model: LineModel, folder: str | Path) -> Path:
         {
             "format": MODEL_FORMAT,
             "labels": list(LABELS),
-            "features": {"pass1": list(LINE_FEATURES), "pass2": list(REVISION_FEATURES)},
+            "features": {
+                "pass1": list(LINE_FEATURES),
+                "word_model": list(LEXICAL_FEATURES),
+                "pass2": list(REVISION_FEATURES),
+            },
+            "word_model_kinds": sorted(model.lexical),
             "weights_file": "weights.npz",
             "weights_sha256": hashlib.sha256(data).hexdigest(),
             "networks": sorted(model.networks),
@@ -213,7 +262,15 @@ def card_markdown(card: dict) -> str:
         f"# Line model {card.get('version', '')}",
         "",
         "Labels every line of a news page as " + ", ".join(f"`{x}`" for x in card["labels"]) + ".",
-        "Two passes of a small MLP per input kind (text scrape, HTML); weights in `weights.npz`",
+        "Two passes of a small MLP per input kind (text scrape, HTML)"
+        + (
+            "; for " + " and ".join(card.get("word_model_kinds", [])) + " input a word model "
+            "(logistic regression over a line's words, first and last word and word pairs) "
+            "adds its label scores to pass 1's inputs"
+            if card.get("word_model_kinds")
+            else ""
+        )
+        + "; weights in `weights.npz`",
         f"(sha256 `{card['weights_sha256']}`, checked at load), everything else in `model.json`.",
         "Loading runs no code from these files (`np.load(..., allow_pickle=False)`).",
         "",
@@ -234,7 +291,15 @@ def card_markdown(card: dict) -> str:
         "## Features",
         "",
         f"Pass 1: {len(card['features']['pass1'])} features of the line, its neighbours and "
-        "where it sits in the page (date/comment lines around it, the main block of text). "
+        "where it sits in the page (date/comment lines around it, the main block of text)"
+        + (
+            f", plus {len(card['features'].get('word_model', []))} from the word model (its "
+            "label scores for the line and the body score of its neighbours; made out-of-fold "
+            "by site in training)"
+            if card.get("word_model_kinds")
+            else ""
+        )
+        + ". "
         f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the "
         f"{sum(name.endswith('_title') for name in card['features']['pass2'])} surrounding "
         "lines, body-score windows, a few shape and cue features). Names in `model.json`.",
@@ -279,7 +344,12 @@ def read_model(folder: str | Path) -> LineModel:
     if card.get("labels") != list(LABELS):
         raise ModelError(f"{card_path}: labels {card.get('labels')} differ from {list(LABELS)}")
     feats = card.get("features", {})
-    if feats.get("pass1") != list(LINE_FEATURES) or feats.get("pass2") != list(REVISION_FEATURES):
+    word_kinds = card.get("word_model_kinds", [])
+    if (
+        feats.get("pass1") != list(LINE_FEATURES)
+        or feats.get("pass2") != list(REVISION_FEATURES)
+        or (word_kinds and feats.get("word_model") != list(LEXICAL_FEATURES))
+    ):
         raise ModelError(
             f"{card_path}: trained for other features than this code computes; retrain"
         )
@@ -309,7 +379,8 @@ def read_model(folder: str | Path) -> LineModel:
         if not members:
             raise ModelError(f"{weights_path}: no arrays for network {key!r}")
         networks[key] = Ensemble(members)
-    return LineModel(networks=networks, card=card)
+    lexical = {kind: _lexical_of(arrays, kind, weights_path) for kind in word_kinds}
+    return LineModel(networks=networks, card=card, lexical=lexical)
 
 
 @lru_cache(maxsize=4)

@@ -13,15 +13,22 @@ from collections.abc import Sequence
 import numpy as np
 
 from .article import LABELS
-from .features import LINE_FEATURES
+from .model import PASS1_FEATURES
 
-_F = {name: i for i, name in enumerate(LINE_FEATURES)}
+_F = {name: i for i, name in enumerate(PASS1_FEATURES)}
 _RUN4 = float(np.log1p(4))
 _STAMPS_AROUND = 0.25  # a quarter of the 12 lines around are short date/time/comment lines
 
 
 def _col(X: np.ndarray, name: str) -> np.ndarray:
     return X[:, _F[name]]
+
+
+def _word_boilerplate(X: np.ndarray) -> np.ndarray:
+    """The word model's boilerplate score, 0 where the input kind has no word model."""
+    if X.shape[1] <= _F["lex_boilerplate"]:
+        return np.zeros(X.shape[0], dtype=X.dtype)
+    return _col(X, "lex_boilerplate")
 
 
 def _boilerplate_cues(X: np.ndarray) -> list[tuple[np.ndarray, str]]:
@@ -53,6 +60,7 @@ def _boilerplate_cues(X: np.ndarray) -> list[tuple[np.ndarray, str]]:
             (_col(X, "content_words") > 0) & (_col(X, "topic_fit") < 0.25) & (words >= 5),
             "off-topic: shares few words with the article",
         ),
+        (_word_boilerplate(X) >= 0.9, "its words are those of boilerplate (word model)"),
         (_col(X, "before_core") > 0, "above the article's main text"),
         (_col(X, "after_core") > 0, "below the article's main text"),
     ]

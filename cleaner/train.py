@@ -17,7 +17,7 @@ import time
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,12 +35,13 @@ from .corpora import (
 )
 from .features import LINE_FEATURES, line_features, revision_features
 from .labelled import iter_labelled_dir
+from .lexical import LexicalScorer, Vocabulary, lexical_columns
 from .lines import Page, html_to_page, text_to_page
 from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.3.0"  # bumped when the features a model is trained on change
+MODEL_VERSION = "0.4.0"  # bumped when the features a model is trained on change
 LABELLED_WEIGHT = 25.0
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their
@@ -54,6 +55,7 @@ class Examples:
     y: list[np.ndarray]
     w: list[np.ndarray]
     groups: list[str]  # one per page: the site, for grouped folds
+    texts: list[list[str]] = field(default_factory=list)  # one per page: its lines
 
     def add(self, page: Page, labels: list[str], group: str, weight: float = 1.0) -> None:
         """Features of a whole page (context needs all its lines); on long pages only a seeded
@@ -77,6 +79,7 @@ class Examples:
         self.y.append(y)
         self.w.append(w)
         self.groups.append(group)
+        self.texts.append([ln.text for ln in page.lines])
 
     def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """All lines of all pages (rows with weight 0 are context only, never fitted on)."""
@@ -257,6 +260,10 @@ class TrainConfig:
     ensemble: int = 3  # networks per pass, from seeds seed .. seed + ensemble - 1
     split: str = "fit"  # corpus pages to learn from: "fit" = all but test; "train" = without dev
     seed: int = 0
+    lexical_c: float = 0.3  # inverse L2 strength of the word model (see cleaner.lexical)
+    lexical_min_lines: int = 5  # a term must occur on this many training lines
+    lexical_folds: int = 5
+    word_model_kinds: tuple[str, ...] = ("text",)  # HTML: no gain on the dev sites, and slower
 
 
 def _fit_network(
@@ -301,12 +308,78 @@ def _fit_network(
     return Network(scaler.mean_.astype(np.float32), scale, weights, biases)
 
 
-def fit_two_pass(ex: Examples, cfg: TrainConfig, log=print) -> tuple[Ensemble, Ensemble]:
-    """Pass 1 on all lines; pass 2 on pass-1 scores made out-of-fold (grouped by site), so the
+def _fit_words(A, y: np.ndarray, w: np.ndarray, cfg: TrainConfig):
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=cfg.lexical_c, max_iter=300)
+    with warnings.catch_warnings():
+        from sklearn.exceptions import ConvergenceWarning
+
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(A, y, sample_weight=w)
+    return clf
+
+
+def _word_probs(clf, A) -> np.ndarray:
+    out = np.zeros((A.shape[0], len(LABELS)), dtype=np.float32)
+    out[:, clf.classes_] = clf.predict_proba(A)
+    return out
+
+
+def fit_lexical(
+    ex: Examples, cfg: TrainConfig, log=print
+) -> tuple[np.ndarray, LexicalScorer]:
+    """The word model (cleaner.lexical) and its pass-1 columns for every training line. The
+    columns are made out-of-fold, grouped by site: pass 1 must learn how far word scores hold on
+    a site the word model never saw, not on lines it was fitted on."""
+    from scipy.sparse import csr_matrix
+    from sklearn.model_selection import GroupKFold
+
+    t = time.perf_counter()
+    _, y, w, page_of = ex.stacked()
+    texts = [text for page in ex.texts for text in page]
+    groups = np.array(ex.groups)[page_of]
+    fit_rows = w > 0
+    vocab = Vocabulary.build([texts[i] for i in np.flatnonzero(fit_rows)], cfg.lexical_min_lines)
+    line, term = vocab.line_terms(texts)
+    A = csr_matrix(
+        (np.ones(len(line), dtype=np.float64), (line, term)), shape=(len(texts), vocab.size)
+    )
+    probs = np.zeros((len(y), len(LABELS)), dtype=np.float32)
+    folds = min(cfg.lexical_folds, len(set(ex.groups)))
+    if folds >= 2:
+        for tr, te in GroupKFold(n_splits=folds).split(A, y, groups):
+            tr = tr[fit_rows[tr]]
+            probs[te] = _word_probs(_fit_words(A[tr], y[tr], w[tr], cfg), A[te])
+    clf = _fit_words(A[fit_rows], y[fit_rows], w[fit_rows], cfg)
+    if folds < 2:  # too few sites to hold any out: in-sample scores, the best there is
+        probs = _word_probs(clf, A)
+    weights = np.zeros((vocab.size, len(LABELS)), dtype=np.float32)
+    bias = np.full(len(LABELS), -30.0, dtype=np.float32)  # a label never seen: never predicted
+    if len(clf.classes_) == 2:  # binary: p = sigmoid(z), the same as a softmax over (0, z)
+        weights[:, clf.classes_[1]] = clf.coef_[0]
+        bias[clf.classes_] = (0.0, clf.intercept_[0])
+    else:
+        weights[:, clf.classes_] = clf.coef_.T
+        bias[clf.classes_] = clf.intercept_
+    columns = np.vstack([lexical_columns(probs[page_of == i]) for i in range(len(ex.y))])
+    log(f"  word model: {vocab.size} terms, {folds} folds, {time.perf_counter() - t:.0f}s")
+    return columns, LexicalScorer(vocab, weights, bias)
+
+
+def fit_two_pass(
+    ex: Examples, cfg: TrainConfig, log=print, *, word_model: bool = False
+) -> tuple[LexicalScorer | None, Ensemble, Ensemble]:
+    """The word model (when asked for); pass 1 on all lines (with the word model's
+    out-of-fold scores); pass 2 on pass-1 scores made out-of-fold (grouped by site), so the
     context pass learns from scores like those it will see on unseen pages."""
     from sklearn.model_selection import GroupKFold
 
     X, y, w, page_of = ex.stacked()
+    words = None
+    if word_model:
+        lexical, words = fit_lexical(ex, cfg, log)
+        X = np.hstack([X, lexical])
     groups = np.array(ex.groups)[page_of]
     fit_rows = w > 0
     p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
@@ -325,7 +398,7 @@ def fit_two_pass(ex: Examples, cfg: TrainConfig, log=print) -> tuple[Ensemble, E
     pass1 = Ensemble([_fit_network(Xf, yf, wf, cfg, cfg.hidden, s) for s in seeds])
     pass2 = Ensemble([_fit_network(Rf, yf, wf, cfg, cfg.pass2_hidden, s) for s in seeds])
     log(f"  final passes: {time.perf_counter() - t:.0f}s")
-    return pass1, pass2
+    return words, pass1, pass2
 
 
 def train_model(
@@ -339,6 +412,7 @@ def train_model(
 ) -> LineModel:
     cfg = cfg or TrainConfig()
     networks: dict[str, Ensemble] = {}
+    lexical: dict[str, LexicalScorer] = {}
     sources: dict[str, dict[str, int]] = {}
     skipped: dict[str, list[str]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
@@ -363,7 +437,11 @@ def train_model(
             log(f"{kind}: no training pages; skipped")
             continue
         log(f"{kind}: {sum(len(y) for y in ex.y)} lines from {counts}")
-        networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fit_two_pass(ex, cfg, log)
+        words, networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fit_two_pass(
+            ex, cfg, log, word_model=kind in cfg.word_model_kinds
+        )
+        if words is not None:
+            lexical[kind] = words
         sources[kind] = counts
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
@@ -389,7 +467,11 @@ def train_model(
                 "ensemble": cfg.ensemble,
                 "split": cfg.split,
                 "seed": cfg.seed,
+                "lexical_c": cfg.lexical_c,
+                "lexical_min_lines": cfg.lexical_min_lines,
+                "lexical_folds": cfg.lexical_folds,
+                "word_model_kinds": list(cfg.word_model_kinds),
             },
         },
     }
-    return LineModel(networks=networks, card=card)
+    return LineModel(networks=networks, card=card, lexical=lexical)

@@ -1,0 +1,202 @@
+"""Which words a line uses: a learned word score, stacked under pass 1.
+
+The hand-made features see a line's shape and a few cue families; many lines give themselves
+away by words no cue list holds ("thanks for sharing", "lol", "click here", a site's own menu
+words) or by words that are plainly reporting ("said", "officials"). A multinomial logistic
+regression over the line's words, its first and last word, and its word pairs scores each label;
+those scores (and the body score of the two lines either side) become pass-1 columns. Training
+gives pass 1 scores made out-of-fold by site (see train.fit_lexical), so it learns how far to
+trust them on a site the word model has never seen.
+
+Inference is numpy only: a vocabulary, sorted integer keys for first words, last words and word
+pairs, and one weight matrix. The same function (line_terms) turns lines into terms for training
+and for scoring, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
+
+from .article import LABELS
+from .speedups import kernel
+
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")  # features.py's words (the kernel's WORD_PATTERN)
+_kernel = kernel("_linestats")
+_BODY = LABELS.index("body")
+NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+LEXICAL_FEATURES: tuple[str, ...] = (
+    *(f"lex_{label}" for label in LABELS),
+    *(f"lex_body{o:+d}" for o in NEIGHBOUR_OFFSETS),
+)
+"""Pass-1 columns appended after features.LINE_FEATURES."""
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def _word_ids(texts: Sequence[str], words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(id of every token of every lower-cased line, -1 if unknown; tokens per line): the
+    reference the compiled line_terms is tested against (through _line_terms_python)."""
+    per_line = [_TOKEN.findall(text.lower()) for text in texts]
+    get = words.get
+    ids = [get(w, -1) for w in chain.from_iterable(per_line)]
+    counts = np.fromiter(map(len, per_line), dtype=np.int64, count=len(per_line))
+    return np.array(ids, dtype=np.int64), counts
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """Term index: words (ids 0..V-1), then first words, last words and word pairs, each a
+    sorted array of integer keys (a word id; a pair is first_id * V + second_id)."""
+
+    words: dict[str, int]
+    first: np.ndarray
+    last: np.ndarray
+    pairs: np.ndarray
+    _index: object = field(default=None, repr=False, compare=False)  # the kernel's, built once
+
+    @property
+    def size(self) -> int:
+        return len(self.words) + len(self.first) + len(self.last) + len(self.pairs)
+
+    @classmethod
+    def build(cls, texts: Sequence[str], min_lines: int) -> Vocabulary:
+        """Terms found on at least `min_lines` lines (rarer terms are names and typos)."""
+        word_df: Counter[str] = Counter()
+        for text in texts:
+            word_df.update(set(tokens(text)))
+        kept_words = sorted(w for w, n in word_df.items() if n >= min_lines)
+        words = {w: i for i, w in enumerate(kept_words)}
+        empty = np.zeros(0, dtype=np.int64)
+        vocab = cls(words, empty, empty, empty)
+        ids, line_of, starts, ends = vocab._ids(texts)
+        first_df: Counter[int] = Counter(ids[starts].tolist())
+        last_df: Counter[int] = Counter(ids[ends - 1].tolist())
+        keys = _pair_keys(ids, line_of, len(words))
+        known = keys >= 0
+        square = len(words) ** 2
+        distinct = np.unique(line_of[:-1][known] * square + keys[known])  # once a line
+        pair_df: Counter[int] = Counter((distinct % square).tolist())
+
+        def kept(df: Counter[int]) -> np.ndarray:
+            return np.array(
+                sorted(k for k, n in df.items() if k >= 0 and n >= min_lines), dtype=np.int64
+            )
+
+        return cls(words, kept(first_df), kept(last_df), kept(pair_df))
+
+    def _ids(self, texts: Sequence[str]) -> tuple[np.ndarray, ...]:
+        """Word ids of all tokens (-1 when unknown), the line of each, and the first and
+        one-past-last token index of every line that has tokens."""
+        ids, counts = _word_ids(texts, self.words)
+        line_of = np.repeat(np.arange(len(texts)), counts)
+        ends = np.cumsum(counts)
+        has = counts > 0
+        return ids, line_of, (ends - counts)[has], ends[has]
+
+    def line_terms(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(line index, term index) of every distinct known term of every line, sorted by line
+        then term. Term indices: words, then first words, last words, word pairs."""
+        if _kernel is None:
+            return self._line_terms_python(texts)
+        return _kernel.line_terms(list(texts), self.term_index())
+
+    def term_index(self):
+        """The compiled kernel's TermIndex of this vocabulary (built on first use)."""
+        if self._index is None:
+            words = sorted(self.words, key=self.words.__getitem__)
+            self._index = _kernel.TermIndex(words, self.first, self.last, self.pairs)
+        return self._index
+
+    def _line_terms_python(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The reference for the compiled kernel's line_terms."""
+        ids, line_of, starts, ends = self._ids(texts)
+        v = len(self.words)
+        known = ids >= 0
+        parts_line = [line_of[known]]
+        parts_term = [ids[known]]
+        offset = v
+        for keys, table in ((ids[starts], self.first), (ids[ends - 1], self.last)):
+            hit, pos = _lookup(table, keys)
+            parts_line.append(line_of[starts][hit])
+            parts_term.append(pos[hit] + offset)
+            offset += len(table)
+        keys = _pair_keys(ids, line_of, v)
+        hit, pos = _lookup(self.pairs, keys)
+        parts_line.append(line_of[:-1][hit])
+        parts_term.append(pos[hit] + offset)
+        combined = np.concatenate(parts_line) * self.size + np.concatenate(parts_term)
+        combined.sort()
+        if len(combined):
+            combined = combined[np.r_[True, combined[1:] != combined[:-1]]]
+        return combined // self.size, combined % self.size
+
+
+def _pair_keys(ids: np.ndarray, line_of: np.ndarray, v: int) -> np.ndarray:
+    """first_id * V + second_id for adjacent known words of one line, else -1."""
+    if len(ids) < 2:
+        return np.zeros(0, dtype=np.int64)
+    a, b = ids[:-1], ids[1:]
+    ok = (a >= 0) & (b >= 0) & (line_of[:-1] == line_of[1:])
+    return np.where(ok, a * v + b, -1)
+
+
+def _lookup(table: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which keys are in the sorted table, and where."""
+    if len(table) == 0 or len(keys) == 0:
+        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
+    order = np.argsort(keys, kind="stable")  # sorted keys search far faster
+    pos = np.empty_like(keys)
+    pos[order] = np.minimum(np.searchsorted(table, keys[order]), len(table) - 1)
+    return (table[pos] == keys) & (keys >= 0), pos
+
+
+@dataclass(slots=True)
+class LexicalScorer:
+    vocabulary: Vocabulary
+    weights: np.ndarray  # (vocabulary.size, labels)
+    bias: np.ndarray  # (labels,)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Label probabilities of each line from its words alone (softmax of the sums)."""
+        vocab = self.vocabulary
+        if _kernel is not None:
+            z = _kernel.line_scores(list(texts), vocab.term_index(), self.weights, self.bias)
+        else:
+            z = self.sums(texts)
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+    def sums(self, texts: Sequence[str]) -> np.ndarray:
+        """The bias plus the weight rows of each line's distinct terms, added one at a time in
+        term order (float32): the reference for the compiled kernel's line_scores."""
+        z = np.tile(self.bias, (len(texts), 1))
+        line, term = self.vocabulary._line_terms_python(texts)
+        np.add.at(z, line, self.weights[term])  # unbuffered: in order, like the kernel
+        return z
+
+    def columns(self, texts: Sequence[str]) -> np.ndarray:
+        return lexical_columns(self.probabilities(texts))
+
+
+def lexical_columns(probs: np.ndarray) -> np.ndarray:
+    """LEXICAL_FEATURES of one page from its lines' word-model probabilities."""
+    n = len(probs)
+    body = probs[:, _BODY]
+    out = np.zeros((n, len(LEXICAL_FEATURES)), dtype=np.float32)
+    out[:, : probs.shape[1]] = probs
+    for j, off in enumerate(NEIGHBOUR_OFFSETS, start=probs.shape[1]):
+        if off < 0 and n > -off:
+            out[-off:, j] = body[:off]
+        elif off > 0 and n > off:
+            out[:-off, j] = body[off:]
+    return out
