@@ -12,6 +12,8 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -143,8 +145,8 @@ _worker_model: Any = None
 
 
 def _init_worker(model: Any) -> None:
-    """Runs once per worker. Must not raise (a failing initializer makes the Pool respawn workers
-    forever), so a model that cannot be loaded is reported per record instead."""
+    """Runs once per worker. Must not raise (a failing initializer breaks the pool), so a model
+    that cannot be loaded is reported per record instead."""
     global _worker_model
     try:
         _worker_model = resolve_model(model)
@@ -166,25 +168,75 @@ def _work(chunk: list[tuple[Record, Any]]) -> list[Article]:
 def _clean_parallel(
     stream: Iterator[tuple[Record, Any]], model: Any, parallel: int, chunksize: int
 ) -> Iterator[Article]:
-    # Pool.imap would drain the whole input into its task queue; submitting chunks ourselves
-    # keeps a bounded window while still returning results in order.
+    """Chunks of records over worker processes, results in input order.
+
+    concurrent.futures, not multiprocessing.Pool: when the consumer stops early (closes the
+    generator, e.g. after islice) Pool.terminate() could hang with tasks in flight (seen once
+    in CI); and when a worker dies (killed, out of memory, a crash in compiled code) Pool waits
+    for its lost task forever, where the executor fails the futures. Then the records of the
+    oldest chunk in flight come back as errors saying so (the one that broke the pool cannot be
+    told apart), the other chunks in flight go again in a fresh pool, and the batch goes on."""
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
     else:  # spawn: the model object cannot travel, so workers load it themselves
         ctx = multiprocessing.get_context("spawn")
         model = None if not isinstance(model, (str, os.PathLike)) else model
     window = parallel * _IN_FLIGHT_PER_WORKER
-    with ctx.Pool(parallel, initializer=_init_worker, initargs=(model,)) as pool:
-        pending: deque = deque()
+    pending: deque[tuple[list[tuple[Record, Any]], Future]] = deque()
+    pool: ProcessPoolExecutor | None = None
+
+    def submit(chunk: list[tuple[Record, Any]]) -> None:
+        nonlocal pool
+        if pool is None:
+            pool = ProcessPoolExecutor(
+                parallel, mp_context=ctx, initializer=_init_worker, initargs=(model,)
+            )
+        try:
+            pending.append((chunk, pool.submit(_work, chunk)))
+        except BrokenProcessPool:  # it broke before a result said so: start again with all
+            restart()
+            submit(chunk)
+
+    def restart() -> None:
+        """A fresh pool, and every chunk still pending submitted to it (the futures of a
+        broken pool all fail)."""
+        nonlocal pool
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+        retry = [c for c, _ in pending]
+        pending.clear()
+        for c in retry:
+            submit(c)
+
+    try:
         while True:
             chunk = list(islice(stream, chunksize))
-            if not chunk:
+            if chunk:
+                submit(chunk)
+            while pending and (len(pending) >= window or not chunk):
+                done, future = pending.popleft()
+                try:
+                    articles = future.result()
+                except BrokenProcessPool:
+                    articles = [_worker_died(record) for record, _ in done]
+                    restart()
+                yield from articles
+            if not chunk and not pending:
                 break
-            pending.append(pool.apply_async(_work, (chunk,)))
-            while len(pending) >= window:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    finally:
+        for _, future in pending:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_died(record: Record) -> Article:
+    return Article(
+        id=record.id,
+        error=f"{record.id}: the worker process cleaning it died (killed, out of memory, "
+        "or a crash); the batch went on without it",
+    )
 
 
 # pandas ----------------------------------------------------------------------------------------

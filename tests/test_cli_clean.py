@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -292,6 +293,42 @@ def test_a_crashing_record_does_not_end_the_batch(monkeypatch, parallel: int) ->
     assert [a.id for a in out] == [str(i) for i in range(30)]
     assert out[7].error == "7: cleaning failed (RuntimeError: bug in the cleaner)"
     assert [a.body for a in out if a.ok] == [t.upper() for t in texts if t != "boom"]
+
+
+def _dies_on_kill(record: Record, *, model: object = None) -> Article:
+    if record.text == "kill":
+        os._exit(1)  # a worker killed mid-record (OOM killer, a crash in compiled code)
+    return _echo(record)
+
+
+def test_a_dying_worker_costs_its_chunk_not_the_batch(monkeypatch) -> None:
+    """multiprocessing.Pool would wait for the dead worker's task forever; now the oldest chunk
+    in flight comes back as errors, the rest is cleaned, and every record has an Article."""
+    monkeypatch.setattr(batch, "_clean_record", _dies_on_kill)
+    texts = [f"t{i}" for i in range(40)]
+    texts[9] = "kill"
+    out = list(clean_many(texts, parallel=2, chunksize=4))
+    assert [a.id for a in out] == [str(i) for i in range(40)]
+    assert "worker process cleaning it died" in out[9].error
+    failed = [int(a.id) for a in out if not a.ok]
+    # the killer's chunk (records 8-11) fails. Each break charges the oldest chunk in flight
+    # (which record broke the pool cannot be told) and sends the others again, so an earlier
+    # chunk still in flight may fail with it; a later one never does
+    assert {8, 9, 10, 11} <= set(failed) <= set(range(12))
+    assert all({4 * (i // 4) + k for k in range(4)} <= set(failed) for i in failed)
+    assert all("worker process cleaning it died" in out[i].error for i in failed)
+    assert [a.body for a in out if a.ok] == [
+        t.upper() for i, t in enumerate(texts) if i not in failed
+    ]
+
+
+def test_closing_the_stream_early_returns(monkeypatch) -> None:
+    """A consumer that stops reading (islice, then close) must not hang on tasks in flight."""
+    monkeypatch.setattr(batch, "_clean_record", _echo)
+    for _ in range(20):
+        stream = clean_many((f"doc {i}" for i in range(10_000)), parallel=2, chunksize=8)
+        assert [a.body for a in itertools.islice(stream, 5)] == [f"DOC {i}" for i in range(5)]
+        stream.close()
 
 
 def test_parallel_streaming_reads_input_only_a_bounded_window_ahead(monkeypatch) -> None:
