@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .article import Article
 from .recurring import UnknownSite
 from .sources import Record, record_from_dict, record_from_text
+from .workers import fork_context, run_in_order
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,67 +166,23 @@ def _work(chunk: list[tuple[Record, Any]]) -> list[Article]:
 def _clean_parallel(
     stream: Iterator[tuple[Record, Any]], model: Any, parallel: int, chunksize: int
 ) -> Iterator[Article]:
-    """Chunks of records over worker processes, results in input order.
-
-    concurrent.futures, not multiprocessing.Pool: when the consumer stops early (closes the
-    generator, e.g. after islice) Pool.terminate() could hang with tasks in flight (seen once
-    in CI); and when a worker dies (killed, out of memory, a crash in compiled code) Pool waits
-    for its lost task forever, where the executor fails the futures. Then the records of the
-    oldest chunk in flight come back as errors saying so (the one that broke the pool cannot be
-    told apart), the other chunks in flight go again in a fresh pool, and the batch goes on."""
-    if "fork" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("fork")
-    else:  # spawn: the model object cannot travel, so workers load it themselves
+    """Chunks of records over worker processes (cleaner.workers), results in input order; a
+    worker that dies costs the records of its chunk (error Articles), not the batch."""
+    ctx = fork_context()
+    if ctx is None:  # spawn: the model object cannot travel, so workers load it themselves
         ctx = multiprocessing.get_context("spawn")
         model = None if not isinstance(model, (str, os.PathLike)) else model
-    window = parallel * _IN_FLIGHT_PER_WORKER
-    pending: deque[tuple[list[tuple[Record, Any]], Future]] = deque()
-    pool: ProcessPoolExecutor | None = None
-
-    def submit(chunk: list[tuple[Record, Any]]) -> None:
-        nonlocal pool
-        if pool is None:
-            pool = ProcessPoolExecutor(
-                parallel, mp_context=ctx, initializer=_init_worker, initargs=(model,)
-            )
-        try:
-            pending.append((chunk, pool.submit(_work, chunk)))
-        except BrokenProcessPool:  # it broke before a result said so: start again with all
-            restart()
-            submit(chunk)
-
-    def restart() -> None:
-        """A fresh pool, and every chunk still pending submitted to it (the futures of a
-        broken pool all fail)."""
-        nonlocal pool
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = None
-        retry = [c for c, _ in pending]
-        pending.clear()
-        for c in retry:
-            submit(c)
-
-    try:
-        while True:
-            chunk = list(islice(stream, chunksize))
-            if chunk:
-                submit(chunk)
-            while pending and (len(pending) >= window or not chunk):
-                done, future = pending.popleft()
-                try:
-                    articles = future.result()
-                except BrokenProcessPool:
-                    articles = [_worker_died(record) for record, _ in done]
-                    restart()
-                yield from articles
-            if not chunk and not pending:
-                break
-    finally:
-        for _, future in pending:
-            future.cancel()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    chunks = iter(lambda: list(islice(stream, chunksize)), [])
+    yield from run_in_order(
+        chunks,
+        _work,
+        lambda pair: _worker_died(pair[0]),
+        processes=parallel,
+        window=parallel * _IN_FLIGHT_PER_WORKER,
+        context=ctx,
+        initializer=_init_worker,
+        initargs=(model,),
+    )
 
 
 def _worker_died(record: Record) -> Article:

@@ -210,3 +210,40 @@ def test_cli_duplicate_ids_exit_2(tmp_path, capsys):
     assert main(["track", str(corpus), "--no-clean", "-o", str(out)]) == 2
     assert "duplicate record id 'x'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def _rewrites(n: int) -> list[dict]:
+    """A wire story and n rewrites of it, each changing one number (enough for the workers)."""
+    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}]
+    recs += [{"id": f"r{i}", "text": WIRE.replace("500", str(600 + i)), "role": "rewrite"}
+             for i in range(n)]
+    return recs
+
+
+def test_parallel_reports_equal_serial_reports():
+    recs = _rewrites(60)
+    assert track(recs, no_clean=True, parallel=2) == track(recs, no_clean=True)
+
+
+def test_a_dying_tracking_worker_costs_its_chunk_not_the_run(monkeypatch):
+    """A worker killed mid-article (OOM, a crash) must not hang the run or lose the others."""
+    import os
+
+    from cleaner.track import pipeline
+
+    real = pipeline._report_rewrite
+
+    def dies_on_r7(doc, ctx):
+        if doc.id == "r7":
+            os._exit(1)
+        return real(doc, ctx)
+
+    monkeypatch.setattr(pipeline, "_report_rewrite", dies_on_r7)
+    recs = _rewrites(60)
+    reports = track(recs, no_clean=True, parallel=2)
+    assert [r["id"] for r in reports] == [r["id"] for r in recs]
+    failed = [r["id"] for r in reports if "error" in r]
+    assert "r7" in failed and len(failed) < 60
+    assert all("worker process tracking it died" in r["error"] for r in reports if "error" in r)
+    ok = [r for r in reports if "error" not in r and r["id"] != "w"]
+    assert ok and all(r["wire_ids"] == ["w"] for r in ok)

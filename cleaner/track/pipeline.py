@@ -402,6 +402,20 @@ def _work(i: int) -> dict:
     return _safe_report(_WORKER_DOCS[i], _WORKER)
 
 
+def _work_chunk(indices: list[int]) -> list[dict]:
+    return [_work(i) for i in indices]
+
+
+def _lost_report(doc: Doc) -> dict:
+    return {"id": doc.id, "outlet": doc.outlet, "role": "rewrite",
+            "error": f"{doc.id}: the worker process tracking it died (killed, out of memory, "
+            "or a crash); the run went on without it"}
+
+
+def _no_fork():
+    raise RuntimeError("cleaner track --parallel needs the fork start method (Linux, macOS)")
+
+
 def _safe_report(doc: Doc, ctx: _Context) -> dict:
     try:
         return _report_rewrite(doc, ctx)
@@ -513,13 +527,22 @@ def track(
 
 
 def _run_parallel(docs: list[Doc], todo: list[int], ctx: _Context, n: int) -> Iterator[dict]:
-    """Fork workers that share the index copy-on-write; results come back in input order."""
-    import multiprocessing as mp
+    """Fork workers that share the index copy-on-write; results come back in input order. A
+    worker that dies costs the reports of its chunk (error reports), not the run."""
+    from cleaner.workers import fork_context, run_in_order
 
     global _WORKER, _WORKER_DOCS
     _WORKER, _WORKER_DOCS = ctx, docs
+    size = max(1, min(64, len(todo) // (8 * n)))
+    chunks = (todo[k : k + size] for k in range(0, len(todo), size))
     try:
-        with mp.get_context("fork").Pool(n) as pool:
-            yield from pool.imap(_work, todo, chunksize=max(1, min(64, len(todo) // (8 * n))))
+        yield from run_in_order(
+            chunks,
+            _work_chunk,
+            lambda i: _lost_report(docs[i]),
+            processes=n,
+            window=4 * n,
+            context=fork_context() or _no_fork(),
+        )
     finally:
         _WORKER, _WORKER_DOCS = None, []
