@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
 from .corpora import CORPORA, GOLD_CONVENTION, default_shared_dir
 from .model import DEFAULT_MODEL_DIR
+
+
+def _word_model_kinds(value: str) -> tuple[str, ...]:
+    """argparse type: 'text', 'text,html', 'none' -> kinds (a bad one is a usage error, exit 2)."""
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip() and k.strip() != "none")
+    unknown = sorted(set(kinds) - {"text", "html"})
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown input kind(s): {', '.join(unknown)}")
+    return kinds
 
 
 def register(sub) -> None:
@@ -39,6 +49,14 @@ def register(sub) -> None:
         default="fit",
         help="corpus pages to learn from: fit = all but the test sites (default); "
         "train = also leave out the dev sites, to choose settings on them",
+    )
+    p.add_argument(
+        "--word-model",
+        default=("text",),
+        type=_word_model_kinds,
+        metavar="KINDS",
+        help="input kinds whose pass 1 also reads the word model (cleaner/lexical.py): "
+        "text (default), text,html, or none",
     )
     p.add_argument("--cache", default=".cache", help="where aligned corpus labels are cached")
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
@@ -122,7 +140,12 @@ def _train(args) -> int:
             shared=shared,
             cache_dir=Path(args.cache),
             kinds=tuple(args.kinds.split(",")),
-            cfg=TrainConfig(max_iter=args.max_iter, split=args.split, seed=args.seed),
+            cfg=TrainConfig(
+                max_iter=args.max_iter,
+                split=args.split,
+                seed=args.seed,
+                word_model_kinds=args.word_model,
+            ),
             log=log,
         )
     except ValueError as exc:  # e.g. no training data: a usage problem, not a crash

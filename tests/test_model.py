@@ -120,6 +120,24 @@ def test_train_seed_is_an_option_and_is_recorded(tmp_path: Path) -> None:
     assert weights[0] != weights[5]
 
 
+def test_train_word_model_option(tmp_path: Path, capsys) -> None:
+    """`--word-model none` trains pass 1 without the word model (and the card says so); the
+    model loads and cleans; an unknown kind is a usage error."""
+    out = tmp_path / "no-words"
+    args = ["train", str(REPO / "labelled"), "-o", str(out), "--shared", "none", "--kinds"]
+    args += ["text", "--max-iter", "5", "--cache", str(tmp_path / "cache")]
+    assert main([*args, "--word-model", "none"]) == 0
+    model = read_model(out)
+    assert model.lexical == {} and model.card["word_model_kinds"] == []
+    assert not any(k.startswith("text/lexical/") for k in np.load(out / "weights.npz").files)
+    assert "Akasaka Palace" in clean(
+        (REPO / "examples" / "seeds" / "001_ecfab71ee9376318.txt").read_text(), model=model
+    ).body
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--word-model", "text,pdf"])
+    assert exc.value.code == 2 and "unknown input kind(s): pdf" in capsys.readouterr().err
+
+
 def test_train_and_evaluate_say_what_is_missing(tmp_path: Path, capsys) -> None:
     """No labelled documents, a folder that is not there, no pages to score: a message and
     exit 2, not a traceback or a silent zero."""
