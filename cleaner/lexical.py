@@ -8,9 +8,11 @@ those scores (and the body score of the two lines either side) become pass-1 col
 gives pass 1 scores made out-of-fold by site (see train.fit_lexical), so it learns how far to
 trust them on a site the word model has never seen.
 
-Inference is numpy only: a vocabulary, sorted integer keys for first words, last words and word
-pairs, and one weight matrix. The same function (line_terms) turns lines into terms for training
-and for scoring, so the two cannot drift apart.
+The model is data: a vocabulary, sorted integer keys for first words, last words and word pairs,
+and one weight matrix (stored in the model's weights.npz). One function, line_terms, turns lines
+into terms for training and for scoring, so the two cannot drift apart. Scoring runs in the
+compiled kernel (_linestats: TermIndex, line_terms, line_scores) when it is built; the numpy code
+here is the reference it must match bit for bit (tests/test_lexical.py).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ LEXICAL_FEATURES: tuple[str, ...] = (
 
 
 def tokens(text: str) -> list[str]:
+    """The lower-cased words of a line, as features.py splits them."""
     return _TOKEN.findall(text.lower())
 
 
@@ -160,6 +163,9 @@ def _lookup(table: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 @dataclass(slots=True)
 class LexicalScorer:
+    """The fitted word model: label scores are softmax(bias + the summed weight rows of a
+    line's distinct terms), as the logistic regression it was fitted as computes them."""
+
     vocabulary: Vocabulary
     weights: np.ndarray  # (vocabulary.size, labels)
     bias: np.ndarray  # (labels,)
