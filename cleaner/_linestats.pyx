@@ -404,6 +404,7 @@ cdef class Tables:
 
     cdef readonly int ncues
     cdef int long_line_words
+    cdef Py_ssize_t teaser_group_max
     cdef int col_legal, col_byline, col_trailer, col_date, col_link, col_dateline
     cdef str end_punct, open_quotes
     cdef Known *known
@@ -415,7 +416,8 @@ cdef class Tables:
     cdef int *parts
 
     def __init__(self, *, word_rx, bullet_rx, cue_rx, digit_before, cue_names, stop, single,
-                 multi, reader, imperative, end_punct, open_quotes, long_line_words):
+                 multi, reader, imperative, end_punct, open_quotes, long_line_words,
+                 teaser_group_max):
         if self.known:
             raise TypeError("Tables are read-only once built")
         mine = {"word": re.compile(WORD_PATTERN), "bullet": re.compile(BULLET_PATTERN)}
@@ -435,6 +437,7 @@ cdef class Tables:
         self.col_link = names.index("link")
         self.col_dateline = names.index("dateline")
         self.long_line_words = long_line_words
+        self.teaser_group_max = teaser_group_max
         self.end_punct = "".join(sorted(end_punct))
         self.open_quotes = "".join(open_quotes)
         self._vocabulary(stop, single, multi, reader, imperative)
@@ -983,13 +986,13 @@ cdef int page_counts(list texts, list lower, long long[:, ::1] S, Tables tb) exc
             else:
                 idx.append(i)
     for idx in by_head.values():
-        if len(idx) < 2:
+        if not 2 <= len(idx) <= tb.teaser_group_max:  # a bigger group is a template
             continue
         for i in idx:
             short = (<str>texts[i]).rstrip(".… ").rstrip().lower()
             for j in idx:
                 t = texts[j]
-                if j != i and len(t) > len(short) and t.lower().startswith(short):
+                if j != i and len(t) > len(short) and (<str>lower[j]).startswith(short):
                     S[TEASER_OF_OTHER, i] = 1
                     S[HAS_TEASER, j] = 1
 

@@ -341,3 +341,22 @@ def test_comment_thread_goes_and_says_why() -> None:
         line = by_text[text]
         assert line.label == "boilerplate"
         assert line.reason.startswith("outside the main text, among name/date/reply lines")
+
+
+def test_teasers_are_looked_for_in_lists_not_in_templates() -> None:
+    """Lines sharing their first 30 characters are compared pairwise to find cut-down copies,
+    but not when there are more than features._TEASER_GROUP_MAX of them (a table or a log dump,
+    where pairwise comparison took minutes). Both paths apply the same cap
+    (tests/test_speedups_features.py compares them)."""
+    from cleaner import features
+
+    head = "The minister said on Monday that the talks would resume next week"
+    cap = features._TEASER_GROUP_MAX
+
+    def teaser_flags(n: int) -> np.ndarray:
+        lines = [f"{head}, officials said in statement number {i}." for i in range(n - 1)]
+        lines.append(head + "...")  # a cut-down copy of every other line
+        return col(line_features(text_to_page("\n".join(lines))), "teaser_of_other")
+
+    assert teaser_flags(cap)[-1] == 1.0
+    assert not teaser_flags(cap + 1).any()

@@ -366,6 +366,7 @@ def test_tables_refuse_regexes_the_kernel_does_not_implement() -> None:
         end_punct=features._END_PUNCT,
         open_quotes=features._OPEN_QUOTES,
         long_line_words=features._LONG_LINE_WORDS,
+        teaser_group_max=features._TEASER_GROUP_MAX,
     )
     KERNEL.Tables(**base)
     changed = {**features._CUE_RX, "date": re.compile(r":\d\d\d", re.M)}
