@@ -109,7 +109,7 @@ class Vocabulary:
         then term. Term indices: words, then first words, last words, word pairs."""
         if _kernel is None:
             return self._line_terms_python(texts)
-        return _kernel.line_terms(list(texts), self.term_index())
+        return _kernel.line_terms(_as_list(texts), self.term_index())
 
     def term_index(self):
         """The compiled kernel's TermIndex of this vocabulary (built on first use)."""
@@ -140,6 +140,11 @@ class Vocabulary:
         if len(combined):
             combined = combined[np.r_[True, combined[1:] != combined[:-1]]]
         return combined // self.size, combined % self.size
+
+
+def _as_list(texts: Sequence[str]) -> list[str]:
+    """The kernel takes a list; a list given is not copied (this runs on every page)."""
+    return texts if isinstance(texts, list) else list(texts)
 
 
 def _pair_keys(ids: np.ndarray, line_of: np.ndarray, v: int) -> np.ndarray:
@@ -174,7 +179,7 @@ class LexicalScorer:
         """Label probabilities of each line from its words alone (softmax of the sums)."""
         vocab = self.vocabulary
         if _kernel is not None:
-            z = _kernel.line_scores(list(texts), vocab.term_index(), self.weights, self.bias)
+            z = _kernel.line_scores(_as_list(texts), vocab.term_index(), self.weights, self.bias)
         else:
             z = self.sums(texts)
         z -= z.max(axis=1, keepdims=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .article import LABELS
+from .article import LABELS, Line
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
 from .lexical import LEXICAL_FEATURES, LexicalScorer, Vocabulary
 from .resources import shipped_model_path
@@ -130,13 +130,14 @@ class LineModel:
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
 
-    def pass1_inputs(self, X: np.ndarray, texts: list[str], kind: str) -> np.ndarray:
-        """The line features, with the word model's columns appended when this kind has one."""
+    def pass1_inputs(self, X: np.ndarray, lines: list[Line], kind: str) -> np.ndarray:
+        """The line features, with the word model's columns appended when this kind has one
+        (the lines' text is only read then)."""
         if not self.has(kind):
             kind = "text"
         if kind not in self.lexical:
             return X
-        return np.hstack([X, self.lexical[kind].columns(texts)])
+        return np.hstack([X, self.lexical[kind].columns([ln.text for ln in lines])])
 
     def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""

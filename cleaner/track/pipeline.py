@@ -397,23 +397,15 @@ _WORKER: _Context | None = None
 _WORKER_DOCS: list[Doc] = []
 
 
-def _work(i: int) -> dict:
-    assert _WORKER is not None
-    return _safe_report(_WORKER_DOCS[i], _WORKER)
-
-
 def _work_chunk(indices: list[int]) -> list[dict]:
-    return [_work(i) for i in indices]
+    assert _WORKER is not None
+    return [_safe_report(_WORKER_DOCS[i], _WORKER) for i in indices]
 
 
 def _lost_report(doc: Doc) -> dict:
     return {"id": doc.id, "outlet": doc.outlet, "role": "rewrite",
             "error": f"{doc.id}: the worker process tracking it died (killed, out of memory, "
             "or a crash); the run went on without it"}
-
-
-def _no_fork():
-    raise RuntimeError("cleaner track --parallel needs the fork start method (Linux, macOS)")
 
 
 def _safe_report(doc: Doc, ctx: _Context) -> dict:
@@ -531,6 +523,9 @@ def _run_parallel(docs: list[Doc], todo: list[int], ctx: _Context, n: int) -> It
     worker that dies costs the reports of its chunk (error reports), not the run."""
     from cleaner.workers import fork_context, run_in_order
 
+    context = fork_context()
+    if context is None:  # the workers read the index from the parent's memory
+        raise RuntimeError("cleaner track --parallel needs the fork start method (Linux, macOS)")
     global _WORKER, _WORKER_DOCS
     _WORKER, _WORKER_DOCS = ctx, docs
     size = max(1, min(64, len(todo) // (8 * n)))
@@ -542,7 +537,7 @@ def _run_parallel(docs: list[Doc], todo: list[int], ctx: _Context, n: int) -> It
             lambda i: _lost_report(docs[i]),
             processes=n,
             window=4 * n,
-            context=fork_context() or _no_fork(),
+            context=context,
         )
     finally:
         _WORKER, _WORKER_DOCS = None, []
