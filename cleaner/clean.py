@@ -120,7 +120,8 @@ def article_from_page(
         _apply_site_lines(page, labels, notes, site_lines)
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
-    reasons = PageReasons(X, p1, p2, labels, notes)  # worded when first read
+    columns = model.pass1_columns("html" if page.is_html else "text")
+    reasons = PageReasons(X, p1, p2, labels, notes, columns)  # worded when first read
     scores = p2[np.arange(len(labels)), [_LABEL_INDEX[lab] for lab in labels]].tolist()
     for i, ln in enumerate(page.lines):
         ln.label = labels[i]

@@ -20,6 +20,14 @@ def _word_model_kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
+def _markup_model_kinds(value: str) -> tuple[str, ...]:
+    """argparse type: 'html' or 'none' (text scrapes have no markup)."""
+    kinds = _word_model_kinds(value)
+    if "text" in kinds:
+        raise argparse.ArgumentTypeError("text scrapes have no markup: give html or none")
+    return kinds
+
+
 def register(sub) -> None:
     p = sub.add_parser("train", help="train the line model into a model folder (JSON + npz)")
     p.add_argument(
@@ -57,6 +65,14 @@ def register(sub) -> None:
         metavar="KINDS",
         help="input kinds whose pass 1 also reads the word model (cleaner/lexical.py): "
         "text (default), text,html, or none",
+    )
+    p.add_argument(
+        "--markup-model",
+        default=("html",),
+        type=_markup_model_kinds,
+        metavar="KINDS",
+        help="input kinds whose pass 1 also reads the markup model (a word model over each "
+        "line's tag and class/id words): html (default) or none",
     )
     p.add_argument("--cache", default=".cache", help="where aligned corpus labels are cached")
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
@@ -145,6 +161,7 @@ def _train(args) -> int:
                 split=args.split,
                 seed=args.seed,
                 word_model_kinds=args.word_model,
+                markup_model_kinds=args.markup_model,
             ),
             log=log,
         )

@@ -8,6 +8,10 @@ those scores (and the body score of the two lines either side) become pass-1 col
 gives pass 1 scores made out-of-fold by site (see train.fit_lexical), so it learns how far to
 trust them on a site the word model has never seen.
 
+The same model over a different text, a line's markup (markup_text: its tag and class/id
+words), is the markup model HTML pages get: sites name their boilerplate containers in more
+ways than a cue list holds.
+
 The model is data: a vocabulary, sorted integer keys for first words, last words and word pairs,
 and one weight matrix (stored in the model's weights.npz). One function, line_terms, turns lines
 into terms for training and for scoring, so the two cannot drift apart. Scoring runs in the
@@ -25,7 +29,7 @@ from itertools import chain
 
 import numpy as np
 
-from .article import LABELS
+from .article import LABELS, DomHints, Line
 from .speedups import kernel
 
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")  # features.py's words (the kernel's WORD_PATTERN)
@@ -37,6 +41,21 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     *(f"lex_body{o:+d}" for o in NEIGHBOUR_OFFSETS),
 )
 """Pass-1 columns appended after features.LINE_FEATURES."""
+MARKUP_FEATURES: tuple[str, ...] = (
+    *(f"markup_{label}" for label in LABELS),
+    *(f"markup_body{o:+d}" for o in NEIGHBOUR_OFFSETS),
+)
+"""The same columns from the markup model: a word model over a line's markup (markup_text),
+appended after the word model's columns (or after LINE_FEATURES where a kind has no word
+model)."""
+
+
+def markup_text(dom: DomHints | None) -> str:
+    """A line's markup as words, for the markup model: its tag (as "t" + tag: "tp", "tli") and
+    the class/id words of its element and ancestors ("entry content", "sidebar widget").
+    features.py's class/id cues are a fixed list; sites name their containers in many more
+    ways, and the names recur across sites (WordPress, Disqus, news CMSs). Empty for text."""
+    return "" if dom is None else f"t{dom.tag} {dom.attrs}"
 
 
 def tokens(text: str) -> list[str]:
@@ -198,9 +217,17 @@ class LexicalScorer:
     def columns(self, texts: Sequence[str]) -> np.ndarray:
         return lexical_columns(self.probabilities(texts))
 
+    def markup_columns(self, lines: Sequence[Line]) -> np.ndarray:
+        """MARKUP_FEATURES of a page's lines. The lines of a page share a few dozen markups:
+        each distinct one is scored once."""
+        index: dict[str, int] = {}
+        ids = [index.setdefault(markup_text(ln.dom), len(index)) for ln in lines]
+        return lexical_columns(self.probabilities(list(index))[ids])
+
 
 def lexical_columns(probs: np.ndarray) -> np.ndarray:
-    """LEXICAL_FEATURES of one page from its lines' word-model probabilities."""
+    """LEXICAL_FEATURES (or MARKUP_FEATURES) of one page from its lines' word-model (or
+    markup-model) probabilities."""
     n = len(probs)
     body = probs[:, _BODY]
     out = np.zeros((n, len(LEXICAL_FEATURES)), dtype=np.float32)

@@ -21,13 +21,15 @@ import numpy as np
 
 from .article import LABELS, Line
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
-from .lexical import LEXICAL_FEATURES, LexicalScorer, Vocabulary
+from .lexical import LEXICAL_FEATURES, MARKUP_FEATURES, LexicalScorer, Vocabulary
 from .resources import shipped_model_path
 
 MODEL_FORMAT = "cleaner-line-model/1"
-PASS1_FEATURES = LINE_FEATURES + LEXICAL_FEATURES
-"""What pass 1 reads: the line's features (features.py), then, for the input kinds that have a
-word model (lexical.py; text scrapes in the shipped model), the word model's columns."""
+PASS1_FEATURES = LINE_FEATURES + LEXICAL_FEATURES + MARKUP_FEATURES
+"""Every column pass 1 can read: the line's features (features.py), then the word model's
+columns for the input kinds that have one (lexical.py; text scrapes in the shipped model), then
+the markup model's for the kinds that have one (HTML). LineModel.pass1_columns(kind) names the
+columns one kind reads."""
 DEFAULT_MODEL_DIR = shipped_model_path("line-model")
 
 
@@ -125,19 +127,33 @@ class _FusedLayers:
 class LineModel:
     networks: dict[str, Ensemble]  # keys like "text/pass1"
     card: dict
-    lexical: dict[str, LexicalScorer] = field(default_factory=dict)  # the kinds that have one
+    lexical: dict[str, LexicalScorer] = field(default_factory=dict)  # word models, by kind
+    markup: dict[str, LexicalScorer] = field(default_factory=dict)  # markup models, by kind
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
 
-    def pass1_inputs(self, X: np.ndarray, lines: list[Line], kind: str) -> np.ndarray:
-        """The line features, with the word model's columns appended when this kind has one
-        (the lines' text is only read then)."""
+    def pass1_columns(self, kind: str) -> tuple[str, ...]:
+        """The names of the columns pass 1 reads for this kind of input."""
         if not self.has(kind):
             kind = "text"
-        if kind not in self.lexical:
-            return X
-        return np.hstack([X, self.lexical[kind].columns([ln.text for ln in lines])])
+        return (
+            LINE_FEATURES
+            + (LEXICAL_FEATURES if kind in self.lexical else ())
+            + (MARKUP_FEATURES if kind in self.markup else ())
+        )
+
+    def pass1_inputs(self, X: np.ndarray, lines: list[Line], kind: str) -> np.ndarray:
+        """The line features, with the word model's and the markup model's columns appended
+        when this kind has them (the lines' text and markup are only read then)."""
+        if not self.has(kind):
+            kind = "text"
+        parts = [X]
+        if kind in self.lexical:
+            parts.append(self.lexical[kind].columns([ln.text for ln in lines]))
+        if kind in self.markup:
+            parts.append(self.markup[kind].markup_columns(lines))
+        return np.hstack(parts) if len(parts) > 1 else X
 
     def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""
@@ -182,16 +198,18 @@ def keep_or_remove(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
 
 def _arrays_of(model: LineModel) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
-    for kind, scorer in sorted(model.lexical.items()):
+    scorers = [(f"{kind}/lexical/", s) for kind, s in model.lexical.items()]
+    scorers += [(f"{kind}/markup/", s) for kind, s in model.markup.items()]
+    for prefix, scorer in sorted(scorers, key=lambda item: item[0]):
         vocab = scorer.vocabulary
         # the words as one UTF-8 text, a word a line (a word never holds a line break)
         words = "\n".join(sorted(vocab.words, key=vocab.words.__getitem__))
-        arrays[f"{kind}/lexical/words"] = np.frombuffer(words.encode("utf-8"), dtype=np.uint8)
-        arrays[f"{kind}/lexical/first"] = vocab.first
-        arrays[f"{kind}/lexical/last"] = vocab.last
-        arrays[f"{kind}/lexical/pairs"] = vocab.pairs
-        arrays[f"{kind}/lexical/weights"] = scorer.weights
-        arrays[f"{kind}/lexical/bias"] = scorer.bias
+        arrays[prefix + "words"] = np.frombuffer(words.encode("utf-8"), dtype=np.uint8)
+        arrays[prefix + "first"] = vocab.first
+        arrays[prefix + "last"] = vocab.last
+        arrays[prefix + "pairs"] = vocab.pairs
+        arrays[prefix + "weights"] = scorer.weights
+        arrays[prefix + "bias"] = scorer.bias
     for key, ensemble in sorted(model.networks.items()):
         for j, net in enumerate(ensemble.members):
             prefix = f"{key}/m{j}"
@@ -208,8 +226,12 @@ def _stored(array: np.ndarray) -> np.ndarray:
     return array.astype(np.float32) if array.dtype.kind == "f" else array
 
 
-def _lexical_of(arrays: dict[str, np.ndarray], kind: str, source: Path) -> LexicalScorer:
-    prefix = f"{kind}/lexical/"
+def _lexical_of(
+    arrays: dict[str, np.ndarray], kind: str, source: Path, part: str = "lexical"
+) -> LexicalScorer:
+    """The word model (part "lexical") or the markup model (part "markup") of one kind."""
+    prefix = f"{kind}/{part}/"
+    what = "word model" if part == "lexical" else "markup model"
     try:
         text = arrays[prefix + "words"].tobytes().decode("utf-8")
         words = {w: i for i, w in enumerate(text.split("\n"))} if text else {}
@@ -218,9 +240,9 @@ def _lexical_of(arrays: dict[str, np.ndarray], kind: str, source: Path) -> Lexic
         )
         weights, bias = arrays[prefix + "weights"], arrays[prefix + "bias"]
     except (KeyError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{source}: the {kind} word model is missing or unreadable") from exc
+        raise ModelError(f"{source}: the {kind} {what} is missing or unreadable") from exc
     if weights.shape != (vocab.size, len(LABELS)) or bias.shape != (len(LABELS),):
-        raise ModelError(f"{source}: the {kind} word model's weights do not fit its vocabulary")
+        raise ModelError(f"{source}: the {kind} {what}'s weights do not fit its vocabulary")
     return LexicalScorer(vocab, weights.astype(np.float32), bias.astype(np.float32))
 
 
@@ -242,9 +264,11 @@ def save_model(model: LineModel, folder: str | Path) -> Path:
             "features": {
                 "pass1": list(LINE_FEATURES),
                 "word_model": list(LEXICAL_FEATURES),
+                "markup_model": list(MARKUP_FEATURES),
                 "pass2": list(REVISION_FEATURES),
             },
             "word_model_kinds": sorted(model.lexical),
+            "markup_model_kinds": sorted(model.markup),
             "weights_file": "weights.npz",
             "weights_sha256": hashlib.sha256(data).hexdigest(),
             "networks": sorted(model.networks),
@@ -269,6 +293,12 @@ def card_markdown(card: dict) -> str:
             "(logistic regression over a line's words, first and last word and word pairs) "
             "adds its label scores to pass 1's inputs"
             if card.get("word_model_kinds")
+            else ""
+        )
+        + (
+            "; for " + " and ".join(card.get("markup_model_kinds", [])) + " input a markup "
+            "model (the same regression over a line's tag and class/id words) does the same"
+            if card.get("markup_model_kinds")
             else ""
         )
         + "; weights in `weights.npz`",
@@ -298,6 +328,12 @@ def card_markdown(card: dict) -> str:
             "label scores for the line and the body score of its neighbours; made out-of-fold "
             "by site in training)"
             if card.get("word_model_kinds")
+            else ""
+        )
+        + (
+            f", plus {len(card['features'].get('markup_model', []))} from the markup model "
+            "(the same columns from the line's tag and class/id words)"
+            if card.get("markup_model_kinds")
             else ""
         )
         + ". "
@@ -346,10 +382,12 @@ def read_model(folder: str | Path) -> LineModel:
         raise ModelError(f"{card_path}: labels {card.get('labels')} differ from {list(LABELS)}")
     feats = card.get("features", {})
     word_kinds = card.get("word_model_kinds", [])
+    markup_kinds = card.get("markup_model_kinds", [])  # none before model 0.5.0
     if (
         feats.get("pass1") != list(LINE_FEATURES)
         or feats.get("pass2") != list(REVISION_FEATURES)
         or (word_kinds and feats.get("word_model") != list(LEXICAL_FEATURES))
+        or (markup_kinds and feats.get("markup_model") != list(MARKUP_FEATURES))
     ):
         raise ModelError(
             f"{card_path}: trained for other features than this code computes; retrain"
@@ -381,7 +419,8 @@ def read_model(folder: str | Path) -> LineModel:
             raise ModelError(f"{weights_path}: no arrays for network {key!r}")
         networks[key] = Ensemble(members)
     lexical = {kind: _lexical_of(arrays, kind, weights_path) for kind in word_kinds}
-    return LineModel(networks=networks, card=card, lexical=lexical)
+    markup = {kind: _lexical_of(arrays, kind, weights_path, "markup") for kind in markup_kinds}
+    return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)
 
 
 @lru_cache(maxsize=4)

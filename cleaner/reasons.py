@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from .article import LABELS
-from .model import PASS1_FEATURES
+from .features import LINE_FEATURES
 
-_F = {name: i for i, name in enumerate(PASS1_FEATURES)}
+_F = {name: i for i, name in enumerate(LINE_FEATURES)}
 _RUN4 = float(np.log1p(4))
 _STAMPS_AROUND = 0.25  # a quarter of the 12 lines around are short date/time/comment lines
 
@@ -24,15 +24,16 @@ def _col(X: np.ndarray, name: str) -> np.ndarray:
     return X[:, _F[name]]
 
 
-def _word_boilerplate(X: np.ndarray) -> np.ndarray:
-    """The word model's boilerplate score, 0 where the input kind has no word model."""
-    if X.shape[1] <= _F["lex_boilerplate"]:
+def _model_score(X: np.ndarray, columns: Sequence[str], name: str) -> np.ndarray:
+    """A column pass 1 reads only for some kinds of input (the word model's, the markup
+    model's): 0 where this page's kind has no such column."""
+    if name not in columns:
         return np.zeros(X.shape[0], dtype=X.dtype)
-    return _col(X, "lex_boilerplate")
+    return X[:, list(columns).index(name)]
 
 
-def _boilerplate_cues(X: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    """(condition per line, reason) in priority order."""
+def _boilerplate_cues(X: np.ndarray, columns: Sequence[str]) -> list[tuple[np.ndarray, str]]:
+    """(condition per line, reason) in priority order; `columns` names X's columns."""
     words = np.expm1(_col(X, "words"))
     short = words <= 40
     cues = [
@@ -60,19 +61,33 @@ def _boilerplate_cues(X: np.ndarray) -> list[tuple[np.ndarray, str]]:
             (_col(X, "content_words") > 0) & (_col(X, "topic_fit") < 0.25) & (words >= 5),
             "off-topic: shares few words with the article",
         ),
-        (_word_boilerplate(X) >= 0.9, "its words are those of boilerplate (word model)"),
+        (
+            _model_score(X, columns, "lex_boilerplate") >= 0.9,
+            "its words are those of boilerplate (word model)",
+        ),
+        (
+            _model_score(X, columns, "markup_boilerplate") >= 0.9,
+            "its markup (tag, class/id words) is that of boilerplate (markup model)",
+        ),
         (_col(X, "before_core") > 0, "above the article's main text"),
         (_col(X, "after_core") > 0, "below the article's main text"),
     ]
     return cues
 
 
-def explain(X: np.ndarray, p1: np.ndarray, p2: np.ndarray, labels: list[str]) -> list[str]:
-    """One line of explanation per line of the page."""
+def explain(
+    X: np.ndarray,
+    p1: np.ndarray,
+    p2: np.ndarray,
+    labels: list[str],
+    columns: Sequence[str],
+) -> list[str]:
+    """One line of explanation per line of the page; `columns` names X's columns (what
+    LineModel.pass1_columns gives for the page's kind)."""
     n = len(labels)
     if n == 0:
         return []
-    cues = _boilerplate_cues(X)
+    cues = _boilerplate_cues(X, columns)
     cue_texts = [text for _, text in cues] + ["not article text by its shape and context"]
     # index of the first condition that holds (the catch-all row last): one argmax, not a select
     first_cue = np.vstack([*(cond for cond, _ in cues), np.ones(n, dtype=bool)]).argmax(axis=0)
@@ -126,14 +141,15 @@ class PageReasons(Sequence[str]):
         p2: np.ndarray,
         labels: list[str],
         notes: dict[int, str],
+        columns: Sequence[str],
     ) -> None:
-        self._inputs: tuple | None = (X, p1, p2, labels, notes)
+        self._inputs: tuple | None = (X, p1, p2, labels, notes, columns)
         self._texts: list[str] | None = None
 
     def texts(self) -> list[str]:
         if self._texts is None:
-            X, p1, p2, labels, notes = self._inputs
-            texts = explain(X, p1, p2, labels)
+            X, p1, p2, labels, notes, columns = self._inputs
+            texts = explain(X, p1, p2, labels, columns)
             for i, note in notes.items():
                 texts[i] = f"{note}; {texts[i]}"
             self._texts, self._inputs = texts, None

@@ -10,6 +10,7 @@ see corpora.site_split) are never read here.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -35,13 +36,13 @@ from .corpora import (
 )
 from .features import LINE_FEATURES, line_features, revision_features
 from .labelled import iter_labelled_dir
-from .lexical import LexicalScorer, Vocabulary, lexical_columns
+from .lexical import LexicalScorer, Vocabulary, lexical_columns, markup_text
 from .lines import Page, html_to_page, text_to_page
 from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.4.0"  # bumped when the features a model is trained on change
+MODEL_VERSION = "0.5.0"  # bumped when the features a model is trained on change
 LABELLED_WEIGHT = 25.0
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their
@@ -56,6 +57,7 @@ class Examples:
     w: list[np.ndarray]
     groups: list[str]  # one per page: the site, for grouped folds
     texts: list[list[str]] = field(default_factory=list)  # one per page: its lines
+    markups: list[list[str]] = field(default_factory=list)  # one per page: markup_text a line
 
     def add(self, page: Page, labels: list[str], group: str, weight: float = 1.0) -> None:
         """Features of a whole page (context needs all its lines); on long pages only a seeded
@@ -80,6 +82,7 @@ class Examples:
         self.w.append(w)
         self.groups.append(group)
         self.texts.append([ln.text for ln in page.lines])
+        self.markups.append([markup_text(ln.dom) for ln in page.lines])
 
     def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """All lines of all pages (rows with weight 0 are context only, never fitted on)."""
@@ -230,19 +233,42 @@ def _page_of(rows: list[tuple[str, str, bool]]) -> tuple[Page, list[str]]:
     return Page(lines=lines), [lab for lab, _, _ in rows]
 
 
-def labelled_examples(folders: Iterable[Path], ex: Examples) -> int:
+_PLAIN_TAG = {"title": "h1", "byline": "p", "body": "p", "caption": "figcaption"}
+
+
+def _plain_html_page(rows: list[tuple[str, str, bool]]) -> tuple[Page, list[str]] | None:
+    """Labelled lines as plain HTML, a block a line with no class or id: the shape of an
+    article another tool already extracted, or of a text scrape wrapped in <p>s. None when the
+    rendering does not give back one line a row (its spaces may be normalised: a no-break
+    space becomes a space)."""
+    blocks = []
+    for label, text, _ in rows:
+        tag = _PLAIN_TAG.get(label, "p")
+        blocks.append(f"<{tag}>{html.escape(text)}</{tag}>")
+    page = html_to_page(f"<html><body>{''.join(blocks)}</body></html>")
+    if len(page.lines) != len(rows):
+        return None
+    return page, [label for label, _, _ in rows]
+
+
+def labelled_examples(folders: Iterable[Path], ex: Examples, kind: str = "text") -> int:
     """Each labelled page, and the same page already cleaned (its kept lines only): text that
-    is already an article must come through whole, and the corpora have few such pages."""
+    is already an article must come through whole, and the corpora have few such pages. For
+    HTML the two are rendered as plain HTML (_plain_html_page): the corpora's HTML pages are
+    whole pages with their markup, so without these a bare page of <p>s, even a one-paragraph
+    article, looked like nothing the HTML networks had seen, and came out empty."""
     n = 0
     for folder in folders:
         for doc in iter_labelled_dir(folder):
             if doc.meta.get("split", "train") != "train":
                 continue
             rows = [(ln.label, ln.text, ln.blank_before) for ln in doc.lines]
-            ex.add(*_page_of(rows), doc.site, LABELLED_WEIGHT)
             kept = [r for r in rows if r[0] != "boilerplate"]
-            if kept and len(kept) < len(rows):
-                ex.add(*_page_of(kept), doc.site, LABELLED_WEIGHT)
+            variants = [rows, kept] if kept and len(kept) < len(rows) else [rows]
+            for variant in variants:
+                page = _page_of(variant) if kind == "text" else _plain_html_page(variant)
+                if page is not None:
+                    ex.add(*page, doc.site, LABELLED_WEIGHT)
             n += 1
     return n
 
@@ -264,6 +290,7 @@ class TrainConfig:
     lexical_min_lines: int = 5  # a term must occur on this many training lines
     lexical_folds: int = 5
     word_model_kinds: tuple[str, ...] = ("text",)  # HTML: no gain on the dev sites, and slower
+    markup_model_kinds: tuple[str, ...] = ("html",)  # text lines have no markup
 
 
 def _fit_network(
@@ -327,17 +354,18 @@ def _word_probs(clf, A) -> np.ndarray:
 
 
 def fit_lexical(
-    ex: Examples, cfg: TrainConfig, log=print
+    ex: Examples, cfg: TrainConfig, log=print, *, markup: bool = False
 ) -> tuple[np.ndarray, LexicalScorer]:
-    """The word model (cleaner.lexical) and its pass-1 columns for every training line. The
-    columns are made out-of-fold, grouped by site: pass 1 must learn how far word scores hold on
-    a site the word model never saw, not on lines it was fitted on."""
+    """The word model (cleaner.lexical) and its pass-1 columns for every training line; with
+    `markup`, the markup model, the same regression over the lines' markup_text. The columns
+    are made out-of-fold, grouped by site: pass 1 must learn how far word scores hold on a site
+    the word model never saw, not on lines it was fitted on."""
     from scipy.sparse import csr_matrix
     from sklearn.model_selection import GroupKFold
 
     t = time.perf_counter()
     _, y, w, page_of = ex.stacked()
-    texts = [text for page in ex.texts for text in page]
+    texts = [text for page in (ex.markups if markup else ex.texts) for text in page]
     groups = np.array(ex.groups)[page_of]
     fit_rows = w > 0
     vocab = Vocabulary.build([texts[i] for i in np.flatnonzero(fit_rows)], cfg.lexical_min_lines)
@@ -363,23 +391,43 @@ def fit_lexical(
         weights[:, clf.classes_] = clf.coef_.T
         bias[clf.classes_] = clf.intercept_
     columns = np.vstack([lexical_columns(probs[page_of == i]) for i in range(len(ex.y))])
-    log(f"  word model: {vocab.size} terms, {folds} folds, {time.perf_counter() - t:.0f}s")
+    what = "markup model" if markup else "word model"
+    log(f"  {what}: {vocab.size} terms, {folds} folds, {time.perf_counter() - t:.0f}s")
     return columns, LexicalScorer(vocab, weights, bias)
 
 
+@dataclass(slots=True)
+class TwoPass:
+    """What fit_two_pass makes for one input kind."""
+
+    pass1: Ensemble
+    pass2: Ensemble
+    words: LexicalScorer | None = None
+    markup: LexicalScorer | None = None
+
+
 def fit_two_pass(
-    ex: Examples, cfg: TrainConfig, log=print, *, word_model: bool = False
-) -> tuple[LexicalScorer | None, Ensemble, Ensemble]:
-    """The word model (when asked for); pass 1 on all lines (with the word model's
-    out-of-fold scores); pass 2 on pass-1 scores made out-of-fold (grouped by site), so the
-    context pass learns from scores like those it will see on unseen pages."""
+    ex: Examples,
+    cfg: TrainConfig,
+    log=print,
+    *,
+    word_model: bool = False,
+    markup_model: bool = False,
+) -> TwoPass:
+    """The word model and the markup model (when asked for); pass 1 on all lines (with their
+    out-of-fold scores, in the order of LineModel.pass1_columns); pass 2 on pass-1 scores made
+    out-of-fold (grouped by site), so the context pass learns from scores like those it will
+    see on unseen pages."""
     from sklearn.model_selection import GroupKFold
 
     X, y, w, page_of = ex.stacked()
-    words = None
+    words = markup = None
     if word_model:
-        lexical, words = fit_lexical(ex, cfg, log)
-        X = np.hstack([X, lexical])
+        columns, words = fit_lexical(ex, cfg, log)
+        X = np.hstack([X, columns])
+    if markup_model:
+        columns, markup = fit_lexical(ex, cfg, log, markup=True)
+        X = np.hstack([X, columns])
     groups = np.array(ex.groups)[page_of]
     fit_rows = w > 0
     p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
@@ -398,7 +446,7 @@ def fit_two_pass(
     pass1 = Ensemble([_fit_network(Xf, yf, wf, cfg, cfg.hidden, s) for s in seeds])
     pass2 = Ensemble([_fit_network(Rf, yf, wf, cfg, cfg.pass2_hidden, s) for s in seeds])
     log(f"  final passes: {time.perf_counter() - t:.0f}s")
-    return words, pass1, pass2
+    return TwoPass(pass1, pass2, words, markup)
 
 
 def train_model(
@@ -413,6 +461,7 @@ def train_model(
     cfg = cfg or TrainConfig()
     networks: dict[str, Ensemble] = {}
     lexical: dict[str, LexicalScorer] = {}
+    markup: dict[str, LexicalScorer] = {}
     sources: dict[str, dict[str, int]] = {}
     skipped: dict[str, list[str]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
@@ -427,7 +476,8 @@ def train_model(
                     "dragnet", "text", cache_dir, ex, shared, cfg.split,
                     skipped.setdefault("dragnet text", []),
                 )
-        elif use_corpora:
+        elif use_corpora:  # without them an HTML page is read by the text networks
+            counts["labelled, as plain HTML"] = labelled_examples(labelled_dirs, ex, "html")
             for corpus in ("dragnet", "l3s-gn1"):
                 counts[f"{corpus} html"] = corpus_examples(
                     corpus, "html", cache_dir, ex, shared, cfg.split,
@@ -437,11 +487,18 @@ def train_model(
             log(f"{kind}: no training pages; skipped")
             continue
         log(f"{kind}: {sum(len(y) for y in ex.y)} lines from {counts}")
-        words, networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fit_two_pass(
-            ex, cfg, log, word_model=kind in cfg.word_model_kinds
+        fitted = fit_two_pass(
+            ex,
+            cfg,
+            log,
+            word_model=kind in cfg.word_model_kinds,
+            markup_model=kind in cfg.markup_model_kinds,
         )
-        if words is not None:
-            lexical[kind] = words
+        networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fitted.pass1, fitted.pass2
+        if fitted.words is not None:
+            lexical[kind] = fitted.words
+        if fitted.markup is not None:
+            markup[kind] = fitted.markup
         sources[kind] = counts
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
@@ -471,7 +528,8 @@ def train_model(
                 "lexical_min_lines": cfg.lexical_min_lines,
                 "lexical_folds": cfg.lexical_folds,
                 "word_model_kinds": list(cfg.word_model_kinds),
+                "markup_model_kinds": list(cfg.markup_model_kinds),
             },
         },
     }
-    return LineModel(networks=networks, card=card, lexical=lexical)
+    return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)

@@ -425,9 +425,16 @@ def test_site_boilerplate_on_a_folder_of_html_files(backend, capsys, tmp_path: P
         "The school district named a new superintendent on Tuesday; she previously led a district "
         "in the north of the state and will start at the beginning of August.",
     ]
+    headlines = [
+        "Ferry timetable approved",
+        "Bakery wins bread award",
+        "River bridge to close for repairs",
+        "District names superintendent",
+    ]
     for k, story in enumerate(stories):
         og = f'<meta property="og:url" content="https://gazette.example/{k}">' if k < 3 else ""
-        page = f"<html><head>{og}</head><body><p>{story}</p><p>{motto}</p></body></html>"
+        body = f"<h1>{headlines[k]}</h1><p>{story}</p><p>{motto}</p>"
+        page = f"<html><head>{og}</head><body>{body}</body></html>"
         (folder / f"p{k}.html").write_text(page, encoding="utf-8")
     code, out, _ = run(capsys, str(folder), "--format", "jsonl", "--site-boilerplate")
     assert code == 0

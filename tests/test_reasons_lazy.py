@@ -48,7 +48,7 @@ def test_lazy_reasons_equal_eager_ones() -> None:
     X, p1, p2 = clean_module.classify(to_page(EXAMPLE.read_text(encoding="utf-8")), model)
     labels, notes = clean_module._decide(p2, [ln.text for ln in article.lines])
     assert labels == [ln.label for ln in article.lines]
-    eager = reasons_module.explain(X, p1, p2, labels)
+    eager = reasons_module.explain(X, p1, p2, labels, model.pass1_columns("text"))
     expected = [f"{notes[i]}; {r}" if i in notes else r for i, r in enumerate(eager)]
     assert [ln.reason for ln in article.lines] == expected
 
