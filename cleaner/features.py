@@ -429,19 +429,24 @@ def _char_classes(joined: str, starts: list[int]) -> tuple[np.ndarray, ...]:
     )
 
 
-def own_features(page: Page) -> np.ndarray:
+def own_features(page: Page, out: np.ndarray | None = None) -> np.ndarray:
     """Pass-1 own features: one row a line, columns named by OWN_FEATURES. Computed by the
-    compiled kernel when it is built, else in Python; both give the same bytes."""
+    compiled kernel when it is built, else in Python; both give the same bytes. Written into
+    `out` (n x OWN_FEATURES, all zeros; line_features gives a slice of its matrix) when given."""
     if _TABLES is not None:
-        return _own_features_compiled(page)
-    return _own_features_python(page)
+        return _own_features_compiled(page, out)
+    return _own_features_python(page, out)
 
 
-def _own_features_python(page: Page) -> np.ndarray:
+def _zeros_or(out: np.ndarray | None, n: int) -> np.ndarray:
+    return np.zeros((n, len(OWN_FEATURES)), dtype=np.float32) if out is None else out
+
+
+def _own_features_python(page: Page, out: np.ndarray | None = None) -> np.ndarray:
     """The reference implementation of own_features (the kernel must match it exactly)."""
     lines = page.lines
     n = len(lines)
-    X = np.zeros((n, len(OWN_FEATURES)), dtype=np.float32)
+    X = _zeros_or(out, n)
     if n == 0:
         return X
     texts = [ln.text for ln in lines]
@@ -497,14 +502,14 @@ def _own_features_python(page: Page) -> np.ndarray:
     return X
 
 
-def _own_features_compiled(page: Page) -> np.ndarray:
+def _own_features_compiled(page: Page, out: np.ndarray | None = None) -> np.ndarray:
     """own_features from the integer counts of cleaner._linestats. Each column is made from
     them by the numpy operation, on the same dtype and layout, that _own_features_python
     applies to its own counts (a Python int divided, or log1p of an int64 or float32 array),
     so the floats come out bit for bit the same."""
     lines = page.lines
     n = len(lines)
-    X = np.zeros((n, len(OWN_FEATURES)), dtype=np.float32)
+    X = _zeros_or(out, n)
     if n == 0:
         return X
     texts = [ln.text for ln in lines]
@@ -512,7 +517,7 @@ def _own_features_compiled(page: Page) -> np.ndarray:
     title_words = frozenset(_WORD.findall(title.lower())) if title else frozenset()
     counts = _kernel.line_stats(texts, _TABLES, title_words)
     if counts is None:  # a page the reference fails on (see line_stats): raise its error
-        return _own_features_python(page)
+        return _own_features_python(page, out)
     table, cues = counts
     s = dict(zip(_kernel.STATS, table, strict=True))
     f32 = np.float32
@@ -645,18 +650,19 @@ def _attr_cue_columns(attrs: str) -> set[int]:
 def _dom_features(page: Page, X: np.ndarray, chars: np.ndarray) -> None:
     c = _COL
     X[:, c["has_dom"]] = 1.0
-    doms = [ln.dom for ln in page.lines]
-    rows = [i for i, d in enumerate(doms) if d is not None]
-    if not rows:
+    keys, ids = page.dom_index()
+    if all(key is None for key in keys):
         return
     # one row per distinct (tag, path, attrs) of the page, then one gather
-    index: dict[tuple[str, str, str], int] = {}
-    ids = [
-        index.setdefault((d.tag, d.path, d.attrs), len(index)) for d in map(doms.__getitem__, rows)
-    ]
-    X[rows] += np.vstack([_dom_row(*key) for key in index])[ids]
+    table = np.vstack([_NO_DOM_ROW if key is None else _dom_row(*key) for key in keys])
+    X += table[ids]
+    doms = [ln.dom for ln in page.lines]
+    rows = [i for i, d in enumerate(doms) if d is not None]
     links = np.array([doms[i].link_chars for i in rows], dtype=np.float32)
     X[rows, c["link_density"]] = links / np.maximum(chars[rows], 1.0)
+
+
+_NO_DOM_ROW = np.zeros(len(OWN_FEATURES), dtype=np.float32)
 
 
 def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
@@ -677,8 +683,21 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     return np.repeat(np.where(flags[starts], lengths, 0), lengths).astype(np.float32)
 
 
-def context_columns(own: np.ndarray) -> np.ndarray:
-    """Neighbours' features and run lengths, so pass 1 already sees its surroundings."""
+def context_columns(own: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Neighbours' features and run lengths, so pass 1 already sees its surroundings. Written
+    into `out` (n x the context columns of LINE_FEATURES) when given: no extra copy."""
+    n = own.shape[0]
+    if out is None:
+        out = np.empty((n, len(LINE_FEATURES) - own.shape[1]), dtype=np.float32)
+    j = 0
+    for part in _context_parts(own):
+        out[:, j : j + part.shape[1]] = part
+        j += part.shape[1]
+    return out
+
+
+def _context_parts(own: np.ndarray) -> list[np.ndarray]:
+    """The context columns, a block of them an array, in LINE_FEATURES order."""
     n = own.shape[0]
     cols = [_COL[name] for name in _NEIGHBOUR_COLS]
     base = own[:, cols]
@@ -699,7 +718,7 @@ def context_columns(own: np.ndarray) -> np.ndarray:
     parts.append(window[:, None] / 6.0)
     parts.append(_stamp_columns(own, words))
     parts.append(_main_block_columns(words))
-    return np.hstack(parts).astype(np.float32)
+    return parts
 
 
 def _main_block_columns(words: np.ndarray) -> np.ndarray:
@@ -746,14 +765,16 @@ def _stamp_columns(own: np.ndarray, words: np.ndarray) -> np.ndarray:
     ).astype(np.float32)
 
 
-def line_features(page: Page) -> np.ndarray:
-    """The full pass-1 matrix: own features then context columns (LINE_FEATURES order)."""
-    own = own_features(page)
-    return (
-        np.hstack([own, context_columns(own)])
-        if own.shape[0]
-        else np.zeros((0, len(LINE_FEATURES)), dtype=np.float32)
-    )
+def line_features(page: Page, spare: int = 0) -> np.ndarray:
+    """The full pass-1 matrix: own features then context columns (LINE_FEATURES order), and
+    `spare` columns of zeros after them, for the model to write its word scores into in
+    place (LineModel.pass1_inputs): a page's matrix is copied once, not once a stage."""
+    k = len(OWN_FEATURES)
+    X = np.zeros((len(page.lines), len(LINE_FEATURES) + spare), dtype=np.float32)
+    if page.lines:
+        own = own_features(page, X[:, :k])
+        context_columns(own, X[:, k : len(LINE_FEATURES)])
+    return X
 
 
 # --- pass 2 ------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ here is the reference it must match bit for bit (tests/test_lexical.py).
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ from itertools import chain
 
 import numpy as np
 
-from .article import LABELS, DomHints, Line
+from .article import LABELS, DomHints
+from .lines import Page
 from .speedups import kernel
 
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")  # features.py's words (the kernel's WORD_PATTERN)
@@ -55,7 +57,11 @@ def markup_text(dom: DomHints | None) -> str:
     the class/id words of its element and ancestors ("entry content", "sidebar widget").
     features.py's class/id cues are a fixed list; sites name their containers in many more
     ways, and the names recur across sites (WordPress, Disqus, news CMSs). Empty for text."""
-    return "" if dom is None else f"t{dom.tag} {dom.attrs}"
+    return "" if dom is None else _markup_words(dom.tag, dom.attrs)
+
+
+def _markup_words(tag: str, attrs: str) -> str:
+    return f"t{tag} {attrs}"
 
 
 def tokens(text: str) -> list[str]:
@@ -193,6 +199,18 @@ class LexicalScorer:
     vocabulary: Vocabulary
     weights: np.ndarray  # (vocabulary.size, labels)
     bias: np.ndarray  # (labels,)
+    # markup_columns' memo: a line's scores depend on its text alone, and pages of one site (or
+    # one CMS) share their markup. Row k of _table holds the probabilities of the markup whose
+    # (tag, class/id words) _row_of maps to k; None stands for a line without markup.
+    _row_of: dict[tuple[str, str] | None, int] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _table: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, len(LABELS)), dtype=np.float32),
+        repr=False,
+        compare=False,
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Label probabilities of each line from its words alone (softmax of the sums)."""
@@ -217,12 +235,37 @@ class LexicalScorer:
     def columns(self, texts: Sequence[str]) -> np.ndarray:
         return lexical_columns(self.probabilities(texts))
 
-    def markup_columns(self, lines: Sequence[Line]) -> np.ndarray:
-        """MARKUP_FEATURES of a page's lines. The lines of a page share a few dozen markups:
-        each distinct one is scored once."""
-        index: dict[str, int] = {}
-        ids = [index.setdefault(markup_text(ln.dom), len(index)) for ln in lines]
-        return lexical_columns(self.probabilities(list(index))[ids])
+    def markup_columns(self, page: Page) -> np.ndarray:
+        """MARKUP_FEATURES of a page's lines. The lines of a page share a few dozen markups
+        (Page.dom_index): each distinct one is scored once, and kept for the next pages (the
+        same values as scoring it again: a row's scores do not depend on the rows scored with
+        it)."""
+        keys, ids = page.dom_index()
+        markups = [None if key is None else (key[0], key[2]) for key in keys]  # (tag, attrs)
+        with self._lock:  # clean() may be called from several threads
+            row_of = self._row_of
+            missing = list(dict.fromkeys(m for m in markups if m not in row_of))
+            if missing:
+                self._memo(missing)
+            rows = np.fromiter(map(row_of.__getitem__, markups), dtype=np.intp, count=len(keys))
+            probs = self._table[rows[np.asarray(ids, dtype=np.intp)]]
+        return lexical_columns(probs)
+
+    def _memo(self, keys: list[tuple[str, str] | None]) -> None:
+        """Score markups not seen yet into the memo (emptied when full)."""
+        if len(self._row_of) + len(keys) > _MARKUP_ROWS_MAX:
+            self._row_of.clear()
+        start, end = len(self._row_of), len(self._row_of) + len(keys)
+        texts = ["" if key is None else _markup_words(*key) for key in keys]
+        if end > len(self._table):
+            grown = np.zeros((2 * end, len(LABELS)), dtype=np.float32)
+            grown[:start] = self._table[:start]
+            self._table = grown
+        self._table[start:end] = self.probabilities(texts)
+        self._row_of.update(zip(keys, range(start, end), strict=True))
+
+
+_MARKUP_ROWS_MAX = 16384  # distinct markups kept by markup_columns (a few MB at most)
 
 
 def lexical_columns(probs: np.ndarray) -> np.ndarray:

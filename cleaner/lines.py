@@ -14,6 +14,8 @@ from . import text as _text
 from .article import DomHints, Line
 from .text import normalise, normalise_lines, unify_line_breaks
 
+DomKey = tuple[str, str, str]  # a line's DomHints tag, path and attrs
+
 
 @dataclass(slots=True)
 class Page:
@@ -25,6 +27,22 @@ class Page:
     site_name: str | None = None  # og:site_name / application-name
     url: str | None = None  # og:url: where the page says it lives
     notes: list[str] = field(default_factory=list)  # problems met while reading (e.g. "no <body>")
+    _dom_index: tuple[list[DomKey | None], list[int]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def dom_index(self) -> tuple[list[DomKey | None], list[int]]:
+        """The distinct (tag, path, class/id words) of the page's lines (None for a line
+        without DOM hints) and the index of each line's among them. A page's lines share a
+        few dozen; the features and the markup model both work a distinct one at a time."""
+        if self._dom_index is None:
+            keys: dict[DomKey | None, int] = {}
+            ids = [
+                keys.setdefault(None if d is None else (d.tag, d.path, d.attrs), len(keys))
+                for d in (ln.dom for ln in self.lines)
+            ]
+            self._dom_index = (list(keys), ids)
+        return self._dom_index
 
 
 _MAX_LINE_CHARS = 100_000

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .article import LABELS, Line
+from .article import LABELS
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
 from .lexical import LEXICAL_FEATURES, MARKUP_FEATURES, LexicalScorer, Vocabulary
+from .lines import Page
 from .resources import shipped_model_path
 
 MODEL_FORMAT = "cleaner-line-model/1"
@@ -143,17 +144,33 @@ class LineModel:
             + (MARKUP_FEATURES if kind in self.markup else ())
         )
 
-    def pass1_inputs(self, X: np.ndarray, lines: list[Line], kind: str) -> np.ndarray:
-        """The line features, with the word model's and the markup model's columns appended
-        when this kind has them (the lines' text and markup are only read then)."""
+    def spare_columns(self, kind: str) -> int:
+        """How many columns pass 1 reads for this kind beyond LINE_FEATURES (line_features
+        leaves that many free, so pass1_inputs fills them in place)."""
+        return len(self.pass1_columns(kind)) - len(LINE_FEATURES)
+
+    def pass1_inputs(self, X: np.ndarray, page: Page, kind: str) -> np.ndarray:
+        """The line features with the word model's and the markup model's columns after them
+        when this kind has them (the lines' text and markup are only read then). Written into
+        X's spare columns when it has them (line_features(page, spare_columns(kind))), else
+        appended."""
         if not self.has(kind):
             kind = "text"
-        parts = [X]
+        parts = []
         if kind in self.lexical:
-            parts.append(self.lexical[kind].columns([ln.text for ln in lines]))
+            parts.append(self.lexical[kind].columns([ln.text for ln in page.lines]))
         if kind in self.markup:
-            parts.append(self.markup[kind].markup_columns(lines))
-        return np.hstack(parts) if len(parts) > 1 else X
+            parts.append(self.markup[kind].markup_columns(page))
+        if not parts:
+            return X
+        width = len(LINE_FEATURES) + sum(part.shape[1] for part in parts)
+        if X.shape[1] != width:
+            return np.hstack([X[:, : len(LINE_FEATURES)], *parts])
+        j = len(LINE_FEATURES)
+        for part in parts:
+            X[:, j : j + part.shape[1]] = part
+            j += part.shape[1]
+        return X
 
     def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""

@@ -23,7 +23,7 @@ from cleaner.lexical import (
     lexical_columns,
     markup_text,
 )
-from cleaner.lines import html_to_page
+from cleaner.lines import Page, html_to_page
 from cleaner.model import load_model, read_model, save_model
 from cleaner.reasons import explain
 
@@ -58,7 +58,7 @@ def test_markup_columns_score_every_line_as_its_own_markup() -> None:
         DomHints(tag="li", attrs="sidebar widget"),
     ]
     lines = [Line(text=f"line {i}", index=i, dom=d) for i, d in enumerate(doms)]
-    got = scorer.markup_columns(lines)
+    got = scorer.markup_columns(Page(lines=lines, is_html=True))
     want = lexical_columns(scorer.probabilities([markup_text(d) for d in doms]))
     assert got.shape == (len(lines), len(MARKUP_FEATURES))
     np.testing.assert_array_equal(got, want)
@@ -111,7 +111,7 @@ def test_shipped_model_reads_markup_for_html_only() -> None:
     from cleaner.features import line_features
 
     for kind in ("html", "text"):
-        X = model.pass1_inputs(line_features(page), page.lines, kind)
+        X = model.pass1_inputs(line_features(page), page, kind)
         assert X.shape == (len(page.lines), len(model.pass1_columns(kind)))
         assert X.shape[1] == model.networks[f"{kind}/pass1"].members[0].mean.shape[0]
 
