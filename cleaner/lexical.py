@@ -245,6 +245,9 @@ class LexicalScorer:
         with self._lock:  # clean() may be called from several threads
             row_of = self._row_of
             missing = list(dict.fromkeys(m for m in markups if m not in row_of))
+            if len(row_of) + len(missing) > _MARKUP_ROWS_MAX:  # full: start again
+                row_of.clear()
+                missing = list(dict.fromkeys(markups))
             if missing:
                 self._memo(missing)
             rows = np.fromiter(map(row_of.__getitem__, markups), dtype=np.intp, count=len(keys))
@@ -252,9 +255,7 @@ class LexicalScorer:
         return lexical_columns(probs)
 
     def _memo(self, keys: list[tuple[str, str] | None]) -> None:
-        """Score markups not seen yet into the memo (emptied when full)."""
-        if len(self._row_of) + len(keys) > _MARKUP_ROWS_MAX:
-            self._row_of.clear()
+        """Score markups not seen yet into the memo."""
         start, end = len(self._row_of), len(self._row_of) + len(keys)
         texts = ["" if key is None else _markup_words(*key) for key in keys]
         if end > len(self._table):

@@ -63,6 +63,28 @@ def test_markup_columns_score_every_line_as_its_own_markup() -> None:
     assert got.shape == (len(lines), len(MARKUP_FEATURES))
     np.testing.assert_array_equal(got, want)
     assert not np.array_equal(got[0], got[1])  # different markup, different scores
+    # scored again from the memo, after another page: the same values
+    other = [Line(text="x", index=0, dom=DomHints(tag="td", attrs="comment reply"))]
+    scorer.markup_columns(Page(lines=other, is_html=True))
+    again = scorer.markup_columns(Page(lines=list(lines), is_html=True))
+    np.testing.assert_array_equal(again, got)
+
+
+def test_the_markup_memo_is_bounded_and_stays_right(monkeypatch) -> None:
+    from cleaner import lexical
+
+    monkeypatch.setattr(lexical, "_MARKUP_ROWS_MAX", 4)
+    scorer = _scorer()
+    pages = [
+        [DomHints(tag="p", attrs=f"entry content c{k}"), DomHints(tag="li", attrs="sidebar")]
+        for k in range(6)
+    ]
+    for doms in pages * 2:
+        lines = [Line(text="x", index=i, dom=d) for i, d in enumerate(doms)]
+        got = scorer.markup_columns(Page(lines=lines, is_html=True))
+        want = lexical_columns(scorer.probabilities([markup_text(d) for d in doms]))
+        np.testing.assert_array_equal(got, want)
+        assert len(scorer._row_of) <= 4
 
 
 def _html(site: str) -> str:
@@ -114,6 +136,12 @@ def test_shipped_model_reads_markup_for_html_only() -> None:
         X = model.pass1_inputs(line_features(page), page, kind)
         assert X.shape == (len(page.lines), len(model.pass1_columns(kind)))
         assert X.shape[1] == model.networks[f"{kind}/pass1"].members[0].mean.shape[0]
+        # the same columns when line_features leaves room for them and they are filled in place
+        spare = line_features(page, model.spare_columns(kind))
+        assert spare.shape == X.shape and not spare[:, len(LINE_FEATURES) :].any()
+        filled = model.pass1_inputs(spare, page, kind)
+        assert filled is spare
+        np.testing.assert_array_equal(filled, X)
 
 
 def test_markup_model_survives_saving(tmp_path: Path) -> None:
