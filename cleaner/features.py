@@ -799,26 +799,29 @@ def revision_features(X: np.ndarray, probs: np.ndarray) -> np.ndarray:
     averages of the body probability, where the line sits relative to the body mass, and only a
     few shape features of its own. Kept deliberately narrow: pass 2 is there to revise from
     context, not to learn the line again (a wide pass 2 overfits the hand-labelled pages)."""
-    n = probs.shape[0]
-    parts = [X[:, _REVISION_COLS]]
+    n, k = probs.shape
+    out = np.zeros((n, len(_REVISION_COLS) + k * len(_PROB_OFFSETS) + 6), dtype=np.float32)
+    j = len(_REVISION_COLS)
+    out[:, :j] = X[:, _REVISION_COLS]
+    # written into one matrix, a block at a time (this runs on every page)
     for off in _PROB_OFFSETS:
-        shifted = np.zeros_like(probs)
+        block = out[:, j : j + k]
         if off == 0:
-            shifted = probs
+            block[:] = probs
         elif off < 0 and n > -off:
-            shifted[-off:] = probs[:off]
+            block[-off:] = probs[:off]
         elif off > 0 and n > off:
-            shifted[:-off] = probs[off:]
-        parts.append(shifted)
+            block[:-off] = probs[off:]
+        j += k
     body = probs[:, _BODY]
     for width in (5, 11, 21, 41):
-        parts.append(_window_mean(body, width)[:, None])
+        out[:, j] = _window_mean(body, width)
+        j += 1
     cum = np.cumsum(body)
     total = max(float(cum[-1]), 1e-6) if n else 1.0
-    before = (cum - body) / total
-    parts.append(before[:, None])
-    parts.append((1.0 - cum / total)[:, None])
-    return np.hstack(parts).astype(np.float32)
+    out[:, j] = (cum - body) / total
+    out[:, j + 1] = 1.0 - cum / total
+    return out
 
 
 REVISION_FEATURES: tuple[str, ...] = (
