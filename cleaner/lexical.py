@@ -90,6 +90,14 @@ class Vocabulary:
     pairs: np.ndarray
     _index: object = field(default=None, repr=False, compare=False)  # the kernel's, built once
 
+    def __getstate__(self) -> tuple:
+        """Pickled without the kernel's index (it is rebuilt on first use): a model can be
+        sent to another process, e.g. by a Spark or Dask job."""
+        return (self.words, self.first, self.last, self.pairs)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
     @property
     def size(self) -> int:
         return len(self.words) + len(self.first) + len(self.last) + len(self.pairs)
@@ -211,6 +219,13 @@ class LexicalScorer:
         compare=False,
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __getstate__(self) -> tuple:
+        """Pickled without its memo and lock (a new process starts with an empty memo)."""
+        return (self.vocabulary, self.weights, self.bias)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__(*state)  # type: ignore[misc]
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Label probabilities of each line from its words alone (softmax of the sums)."""

@@ -187,3 +187,28 @@ def test_markup_model_option_takes_html_or_none() -> None:
     assert _markup_model_kinds("none") == ()
     with pytest.raises(argparse.ArgumentTypeError, match="no markup"):
         _markup_model_kinds("text,html")
+
+
+def test_a_used_model_pickles_and_cleans_the_same() -> None:
+    """A Spark or Dask job sends the model to its workers. The kernel's term index and the
+    markup memo are rebuilt there, not pickled; the output is the same."""
+    import pickle
+
+    from cleaner import clean
+
+    model = load_model()
+    html = _html("alpha")
+    text = (
+        "Council approves budget\nBy Dana Reyes\nThe city council approved a new budget for "
+        "parks on Monday after a long debate, officials said.\nShare this article"
+    )
+    before = [clean(html, model=model), clean(text, model=model)]
+    assert model.markup["html"]._row_of  # it has scored markups
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.markup["html"]._row_of == {} and copy.lexical["text"].vocabulary._index is None
+    after = [clean(html, model=copy), clean(text, model=copy)]
+    for a, b in zip(before, after, strict=True):
+        assert a.body == b.body
+        assert [(ln.label, ln.score, ln.reason) for ln in a.lines] == [
+            (ln.label, ln.score, ln.reason) for ln in b.lines
+        ]
