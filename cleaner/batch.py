@@ -168,10 +168,9 @@ def _clean_parallel(
 ) -> Iterator[Article]:
     """Chunks of records over worker processes (cleaner.workers), results in input order; a
     worker that dies costs the records of its chunk (error Articles), not the batch."""
-    ctx = fork_context()
-    if ctx is None:  # spawn: the model object cannot travel, so workers load it themselves
-        ctx = multiprocessing.get_context("spawn")
-        model = None if not isinstance(model, (str, os.PathLike)) else model
+    # fork shares the parent's model; spawn (no fork on this platform) sends it pickled, and
+    # None (the shipped model) is loaded by each worker
+    ctx = fork_context() or multiprocessing.get_context("spawn")
     chunks = iter(lambda: list(islice(stream, chunksize)), [])
     yield from run_in_order(
         chunks,

@@ -445,3 +445,29 @@ def test_site_boilerplate_on_a_folder_of_html_files(backend, capsys, tmp_path: P
         assert motto not in record["body"] and "warnings" not in record
     alone = records["p3.html"]
     assert stories[3] in alone["body"] and alone["warnings"] == [UNKNOWN_SITE_NOTE]
+
+
+def test_spawned_workers_clean_with_the_model_they_are_given(monkeypatch) -> None:
+    """Where there is no fork (macOS, Windows), workers are spawned: they must get the caller's
+    model (pickled), not load the shipped one. Here a model that calls every text line
+    boilerplate: only the best-candidate fallback keeps one line."""
+    import pickle
+
+    from cleaner.model import Ensemble, load_model
+
+    model = pickle.loads(pickle.dumps(load_model()))
+    members = model.networks["text/pass1"].members
+    for net in members:
+        net.biases[-1] = net.biases[-1].copy()
+        net.biases[-1][LABELS.index("boilerplate")] += 30.0
+    model.networks["text/pass1"] = Ensemble(members)
+    texts = [
+        "Council approves budget\nThe city council approved a new budget for parks on Monday "
+        f"after a long debate, officials said.\nMembers voted {k} to two in favour of the plan."
+        for k in ("five", "six", "seven")
+    ]
+    serial = [a.body for a in clean_many(texts, model=model)]
+    assert serial != [a.body for a in clean_many(texts)]  # the model makes a difference
+    monkeypatch.setattr(batch, "fork_context", lambda: None)
+    spawned = [a.body for a in clean_many(texts, model=model, parallel=2, chunksize=1)]
+    assert spawned == serial
