@@ -6,6 +6,7 @@ import numpy as np
 
 from .article import LABELS, Article
 from .callable_module import make_callable
+from .comments import cut_comment_section
 from .features import line_features
 from .lines import Page, to_page
 from .model import LineModel, load_model
@@ -118,6 +119,7 @@ def article_from_page(
     labels, notes = _decide(p2, texts)
     if site_lines is not None:
         _apply_site_lines(page, labels, notes, site_lines)
+    cut_comment_section(texts, labels, notes)
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
     columns = model.pass1_columns("html" if page.is_html else "text")

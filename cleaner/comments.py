@@ -1,0 +1,78 @@
+"""Below a comment section's header, nothing is article text.
+
+Reader comments are long, on-topic prose, so the line model keeps many of them as body, most
+of all where the scraper dropped the names, dates and "Reply" buttons between them. Blogs
+often say plainly where the comments start: "14 comments to <title>", "2 thoughts on ...",
+"Leave a Reply", "Comments (3)". Once such a header comes after the article (at least
+MIN_WORDS_ABOVE of its body words above, or half of them), every line from it on is
+boilerplate. A count like "10 Comments" in a share bar above the article does not qualify:
+the article is not above it yet.
+
+Chosen on the dev sites of Dragnet, on top of the line model (see bench/RESULTS.md); L3S's
+news pages have no such header below their articles, and are unchanged."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from itertools import accumulate
+
+COMMENT_HEADER = re.compile(
+    r"\d+\s+(?:comments?|responses?|replies|thoughts?)(?:\s+(?:to|on|for|about|so far)\b.*)?"
+    r"|(?:no|one)\s+(?:comments?|responses?|replies|thoughts?)"
+    r"(?:\s+(?:yet|so far)|\s+(?:to|on)\s+[\"“‘'«].*)?"
+    r"|(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment"
+    r"|comments?(?: \(\d+\))?|reader comments|join the discussion)\W*",
+    re.IGNORECASE,
+)
+"""A whole line: "14 comments to <title>", "2 thoughts on <title>", "No comments yet",
+"One response to “<title>”", "Leave a Reply", "Comments (3)". Not a line that starts "One
+response to the crisis ...", and never a line ending with a full stop."""
+MIN_WORDS_ABOVE = 100
+_BARE = frozenset({"comments", "comment"})
+_MAX_HEADER_CHARS = 200  # "14 comments to <a headline>" and no longer
+
+
+def comment_section_start(texts: list[str], labels: list[str]) -> int | None:
+    """Index of the first comment-section header with the article above it, else None. Runs
+    on every page, so it looks only at short lines below the first point where enough of
+    the article is above."""
+    # words of the body lines (lines are whitespace-normalised: spaces + 1 is their words)
+    above = list(
+        accumulate(
+            (
+                t.count(" ") + 1 if lab == "body" else 0
+                for t, lab in zip(texts, labels, strict=True)
+            ),
+            initial=0,
+        )
+    )
+    total = above[-1]
+    if not total:
+        return None
+    first = bisect_left(above, min(MIN_WORDS_ABOVE, total / 2), hi=len(texts))
+    for i in range(first, len(texts)):
+        text = texts[i]
+        if len(text) > _MAX_HEADER_CHARS or text.endswith("."):
+            continue
+        stripped = text.strip()
+        if not COMMENT_HEADER.fullmatch(stripped):
+            continue
+        # a bare "Comments" is also a link in a tool bar under a standfirst: it needs most of
+        # the article above it, where a header that says more needs some of it
+        bare = stripped.rstrip(":").lower() in _BARE
+        if above[i] >= total / 2 or (not bare and above[i] >= MIN_WORDS_ABOVE):
+            return i
+    return None
+
+
+def cut_comment_section(texts: list[str], labels: list[str], notes: dict[int, str]) -> None:
+    """Label every kept line from the comment section's header on boilerplate, saying why."""
+    start = comment_section_start(texts, labels)
+    if start is None:
+        return
+    header = texts[start] if len(texts[start]) <= 60 else texts[start][:57] + "..."
+    for i in range(start, len(texts)):
+        if labels[i] != "boilerplate":
+            labels[i] = "boilerplate"
+            notes[i] = f"below the comment section's header (line {start + 1}: {header!r})"
