@@ -5,8 +5,8 @@ of all where the scraper dropped the names, dates and "Reply" buttons between th
 often say plainly where the comments start: "14 comments to <title>", "2 thoughts on ...",
 "Leave a Reply", "Comments (3)". Once such a header comes after the article (at least
 MIN_WORDS_ABOVE of its body words above, or half of them), every line from it on is
-boilerplate. A count like "10 Comments" in a share bar above the article does not qualify:
-the article is not above it yet.
+boilerplate. A bare "Comments" or "10 Comments" is also a link in a share or tool bar, so it
+needs half of the article's words above it (a tool bar under a long standfirst has 100).
 
 Chosen on the dev sites of Dragnet, on top of the line model (see bench/RESULTS.md); L3S's
 news pages have no such header below their articles, and are unchanged."""
@@ -29,7 +29,8 @@ COMMENT_HEADER = re.compile(
 "One response to “<title>”", "Leave a Reply", "Comments (3)". Not a line that starts "One
 response to the crisis ...", and never a line ending with a full stop."""
 MIN_WORDS_ABOVE = 100
-_BARE = frozenset({"comments", "comment"})
+_BARE = re.compile(r"(?:\d+\s+)?comments?(?: \(\d+\))?\W*", re.IGNORECASE)
+"""A header that is only a word and a count: "Comments", "10 Comments", "Comments (3)"."""
 _MAX_HEADER_CHARS = 200  # "14 comments to <a headline>" and no longer
 
 
@@ -58,9 +59,10 @@ def comment_section_start(texts: list[str], labels: list[str]) -> int | None:
         stripped = text.strip()
         if not COMMENT_HEADER.fullmatch(stripped):
             continue
-        # a bare "Comments" is also a link in a tool bar under a standfirst: it needs most of
-        # the article above it, where a header that says more needs some of it
-        bare = stripped.rstrip(":").lower() in _BARE
+        # a bare "Comments" (or "10 Comments") is also a link in a tool bar under a
+        # standfirst: it needs most of the article above it; a header that says more
+        # ("14 comments to <title>", "Leave a Reply") needs some of it
+        bare = _BARE.fullmatch(stripped) is not None
         if above[i] >= total / 2 or (not bare and above[i] >= MIN_WORDS_ABOVE):
             return i
     return None

@@ -77,6 +77,11 @@ def test_the_cut_needs_the_article_above_it() -> None:
     notes: dict[int, str] = {}
     cut_comment_section(texts, labels, notes)
     assert labels == ["title", "boilerplate", "byline", *["body"] * 4] and not notes
+    # a bare count under a long standfirst (a tool bar), with most of the article below it
+    for bar in ("Comments", "10 Comments", "Comments (3)"):
+        standfirst = " ".join(ARTICLE[2:])  # 120 words: more than MIN_WORDS_ABOVE
+        texts = [standfirst, bar, *ARTICLE[2:] * 2]
+        assert comment_section_start(texts, ["body"] * len(texts)) is None
     # half of the body words above the header is enough on a short page
     short = [ARTICLE[2], ARTICLE[3], "Leave a Reply", COMMENTS[0]]
     labels = ["body", "body", "boilerplate", "body"]
