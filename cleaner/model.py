@@ -366,7 +366,8 @@ def card_markdown(card: dict) -> str:
             "",
             "Body precision / recall / F1 over word tokens, per page then averaged. Gold "
             "convention: `body` = article text only (L3S); `article` = headline, dates and "
-            "captions too (Dragnet), scored against every kept line.",
+            "captions too (Dragnet), scored against every kept line."
+            + (f" ({card['held_out_metrics_note']})" if card.get("held_out_metrics_note") else ""),
             "",
             "| corpus / input | pages | gold convention | precision | recall | F1 |",
             "|---|---:|---|---:|---:|---:|",
