@@ -1207,11 +1207,19 @@ cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *
     return j
 
 
+cdef inline Py_ssize_t text_terms(Text t, TermIndex ix, long long *ids, long long *out) noexcept:
+    """_line_terms over a string's characters, whatever their width."""
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _line_terms(<uint8_t *>t.data, t.n, ix, ids, out)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _line_terms(<uint16_t *>t.data, t.n, ix, ids, out)
+    return _line_terms(<uint32_t *>t.data, t.n, ix, ids, out)
+
+
 def line_terms(list texts, TermIndex ix):
     """(line, term): every distinct term of every lower-cased line, sorted by line then term.
     Same as lexical.Vocabulary.line_terms computes with numpy."""
     cdef Py_ssize_t i, n = len(texts), total = 0, got, longest = 0, bound = 0, m
-    cdef Text t
     lower = [(<str>text).lower() for text in texts]
     for i in range(n):
         m = (PyUnicode_GET_LENGTH(<str>lower[i]) + 1) // 2  # tokens are 1+ characters apart
@@ -1224,13 +1232,7 @@ def line_terms(list texts, TermIndex ix):
     cdef long long[::1] line_of = lines
     cdef long long[::1] ids = scratch
     for i in range(n):
-        t = text_of(<str>lower[i])
-        if t.kind == PyUnicode_1BYTE_KIND:
-            got = _line_terms(<uint8_t *>t.data, t.n, ix, &ids[0], &out[total])
-        elif t.kind == PyUnicode_2BYTE_KIND:
-            got = _line_terms(<uint16_t *>t.data, t.n, ix, &ids[0], &out[total])
-        else:
-            got = _line_terms(<uint32_t *>t.data, t.n, ix, &ids[0], &out[total])
+        got = text_terms(text_of(<str>lower[i]), ix, &ids[0], &out[total])
         for m in range(total, total + got):
             line_of[m] = i
         total += got
@@ -1242,7 +1244,6 @@ def line_scores(list texts, TermIndex ix, const float[:, ::1] weights, const flo
     one in term order in float32: what lexical.LexicalScorer.sums computes with numpy
     (np.add.at over the rows of line_terms), to the bit."""
     cdef Py_ssize_t i, n = len(texts), got, longest = 0, m, k, c, ncls = weights.shape[1]
-    cdef Text t
     cdef float acc
     if weights.shape[0] != ix.nwords + ix.nfirst + ix.nlast + ix.npairs or bias.shape[0] != ncls:
         raise ValueError("weights do not fit the term index")
@@ -1256,13 +1257,7 @@ def line_scores(list texts, TermIndex ix, const float[:, ::1] weights, const flo
     cdef long long *ids = &buf[0]
     cdef long long *terms = &buf[longest + 1]
     for i in range(n):
-        t = text_of(<str>lower[i])
-        if t.kind == PyUnicode_1BYTE_KIND:
-            got = _line_terms(<uint8_t *>t.data, t.n, ix, ids, terms)
-        elif t.kind == PyUnicode_2BYTE_KIND:
-            got = _line_terms(<uint16_t *>t.data, t.n, ix, ids, terms)
-        else:
-            got = _line_terms(<uint32_t *>t.data, t.n, ix, ids, terms)
+        got = text_terms(text_of(<str>lower[i]), ix, ids, terms)
         for c in range(ncls):
             acc = bias[c]
             for k in range(got):

@@ -26,11 +26,6 @@ from .lines import Page
 from .resources import shipped_model_path
 
 MODEL_FORMAT = "cleaner-line-model/1"
-PASS1_FEATURES = LINE_FEATURES + LEXICAL_FEATURES + MARKUP_FEATURES
-"""Every column pass 1 can read: the line's features (features.py), then the word model's
-columns for the input kinds that have one (lexical.py; text scrapes in the shipped model), then
-the markup model's for the kinds that have one (HTML). LineModel.pass1_columns(kind) names the
-columns one kind reads."""
 DEFAULT_MODEL_DIR = shipped_model_path("line-model")
 
 
@@ -135,7 +130,9 @@ class LineModel:
         return f"{kind}/pass1" in self.networks
 
     def pass1_columns(self, kind: str) -> tuple[str, ...]:
-        """The names of the columns pass 1 reads for this kind of input."""
+        """The names of the columns pass 1 reads for this kind of input: the line's features
+        (features.py), then the word model's columns if the kind has one (text scrapes in the
+        shipped model), then the markup model's (HTML)."""
         if not self.has(kind):
             kind = "text"
         return (

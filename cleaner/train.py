@@ -84,6 +84,11 @@ class Examples:
         self.texts.append([ln.text for ln in page.lines])
         self.markups.append([markup_text(ln.dom) for ln in page.lines])
 
+    def page_rows(self) -> list[slice]:
+        """Each page's rows in the stacked arrays."""
+        ends = np.cumsum([len(y) for y in self.y]).tolist()
+        return [slice(end - len(y), end) for end, y in zip(ends, self.y, strict=True)]
+
     def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """All lines of all pages (rows with weight 0 are context only, never fitted on)."""
         sizes = [len(y) for y in self.y]
@@ -390,7 +395,7 @@ def fit_lexical(
     else:
         weights[:, clf.classes_] = clf.coef_.T
         bias[clf.classes_] = clf.intercept_
-    columns = np.vstack([lexical_columns(probs[page_of == i]) for i in range(len(ex.y))])
+    columns = np.vstack([lexical_columns(probs[rows]) for rows in ex.page_rows()])
     what = "markup model" if markup else "word model"
     log(f"  {what}: {vocab.size} terms, {folds} folds, {time.perf_counter() - t:.0f}s")
     return columns, LexicalScorer(vocab, weights, bias)
@@ -438,7 +443,7 @@ def fit_two_pass(
         p1_oof[te] = net.predict_proba(X[te])
         log(f"  fold {k + 1}/{cfg.folds}: {len(tr)} lines, {time.perf_counter() - t:.0f}s")
     R = np.vstack(
-        [revision_features(X[page_of == i], p1_oof[page_of == i]) for i in range(len(ex.y))]
+        [revision_features(X[rows], p1_oof[rows]) for rows in ex.page_rows()]
     )
     t = time.perf_counter()
     seeds = range(cfg.seed, cfg.seed + cfg.ensemble)
