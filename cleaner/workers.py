@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+_SUBMIT_ATTEMPTS = 2  # a fresh pool takes a chunk unless its workers die as they start
+
 
 def fork_context() -> BaseContext | None:
     """fork where the platform has it (workers share the parent's loaded data copy-on-write),
@@ -50,16 +52,26 @@ def run_in_order(
     pool: ProcessPoolExecutor | None = None
 
     def submit(chunk: list[T]) -> None:
+        """Submit to the pool, or to a fresh one if it broke before a result said so. The
+        chunks already in flight in a broken pool fail in turn and are handled by the loop
+        below, the oldest lost and the rest sent again, so a pool that breaks every time
+        still costs one chunk a break, never an endless retry. A chunk no fresh pool takes
+        is queued as failed."""
         nonlocal pool
-        if pool is None:
-            pool = ProcessPoolExecutor(
-                processes, mp_context=context, initializer=initializer, initargs=initargs
-            )
-        try:
-            pending.append((chunk, pool.submit(work, chunk)))
-        except BrokenProcessPool:  # it broke before a result said so: start again with all
-            restart()
-            submit(chunk)
+        for _ in range(_SUBMIT_ATTEMPTS):
+            if pool is None:
+                pool = ProcessPoolExecutor(
+                    processes, mp_context=context, initializer=initializer, initargs=initargs
+                )
+            try:
+                pending.append((chunk, pool.submit(work, chunk)))
+                return
+            except BrokenProcessPool:  # its futures fail with BrokenProcessPool: not cancelled
+                pool.shutdown(wait=False)
+                pool = None
+        failed: Future = Future()
+        failed.set_exception(BrokenProcessPool("no worker pool would take the chunk"))
+        pending.append((chunk, failed))
 
     def restart() -> None:
         """A fresh pool, and every chunk still pending submitted to it (the futures of a

@@ -1,0 +1,80 @@
+"""run_in_order when worker pools keep breaking: every item still yields one result, in order."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from cleaner import workers
+
+
+def _double(chunk: list[int]) -> list[int]:
+    return [2 * x for x in chunk]
+
+
+def _lost(x: int) -> str:
+    return f"lost {x}"
+
+
+def _die_at_start() -> None:
+    os._exit(3)  # a worker that dies as it starts (bad environment, OOM killer at start-up)
+
+
+class _AlwaysBroken:
+    """A pool that is broken before it takes anything: its submit raises at once."""
+
+    made = 0
+
+    def __init__(self, *args, **kwargs) -> None:
+        _AlwaysBroken.made += 1
+
+    def submit(self, fn, *args):
+        raise BrokenProcessPool("workers died at start-up")
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_pools_that_refuse_every_chunk_lose_each_chunk_once(monkeypatch) -> None:
+    """Before: a submit to a broken pool restarted the pool and resubmitted every pending
+    chunk, recursively, until a RecursionError ended the batch."""
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", _AlwaysBroken)
+    _AlwaysBroken.made = 0
+    chunks = [[i, i + 1] for i in range(0, 400, 2)]
+    out = list(
+        workers.run_in_order(
+            chunks, _double, _lost, processes=2, window=8, context=workers.fork_context()
+        )
+    )
+    assert out == [f"lost {i}" for i in range(400)]
+    assert _AlwaysBroken.made <= 2 * len(chunks) * 8  # bounded: a few pools a chunk
+
+
+@pytest.mark.skipif(workers.fork_context() is None, reason="needs fork (a quick pool start)")
+def test_workers_that_die_at_start_cost_their_chunks_and_the_run_ends() -> None:
+    chunks = [[i] for i in range(4)]
+    out = list(
+        workers.run_in_order(
+            chunks,
+            _double,
+            _lost,
+            processes=2,
+            window=2,
+            context=workers.fork_context(),
+            initializer=_die_at_start,
+        )
+    )
+    assert out == [f"lost {i}" for i in range(4)]
+
+
+@pytest.mark.skipif(workers.fork_context() is None, reason="needs fork (a quick pool start)")
+def test_healthy_workers_give_results_in_input_order() -> None:
+    chunks = [[i, i + 1, i + 2] for i in range(0, 30, 3)]
+    out = list(
+        workers.run_in_order(
+            chunks, _double, _lost, processes=2, window=3, context=workers.fork_context()
+        )
+    )
+    assert out == [2 * i for i in range(30)]
