@@ -100,6 +100,12 @@ def register(sub) -> None:
     )
     e.add_argument("--model", default=None, help="model folder (default: shipped)")
     e.add_argument("--per-page", action="store_true", help="print one line per page")
+    e.add_argument(
+        "--errors",
+        action="store_true",
+        help="list every misjudged line (missed: gold text removed; extra: kept, not in the "
+        "gold) with its label, score and reason, worst page first",
+    )
     e.set_defaults(func=_evaluate)
 
 
@@ -197,10 +203,14 @@ def _evaluate(args) -> int:
     else:
         print("cleaner evaluate: give a folder or --corpus", file=sys.stderr)
         return 2
-    scores = evaluate_pages(items, model=load_model(args.model), convention=convention)
+    scores = evaluate_pages(
+        items, model=load_model(args.model), convention=convention, with_line_errors=args.errors
+    )
     if args.per_page:
         for s in scores:
             print(f"{s.id}\t{s.score.precision:.3f}\t{s.score.recall:.3f}\t{s.score.f1:.3f}")
+    if args.errors:
+        _print_line_errors(scores)
     m = mean_scores([s.score for s in scores])
     print(
         json.dumps(
@@ -223,6 +233,24 @@ def _evaluate(args) -> int:
         )
         return 2
     return 0
+
+
+def _print_line_errors(scores) -> None:
+    """Pages with misjudged lines, lowest F1 first: a `# id<TAB>P<TAB>R<TAB>F1` header, then
+    `missed|extra<TAB>line number (from 1)<TAB>label<TAB>score<TAB>reason<TAB>text` rows."""
+    from .cli_clean import _cell
+
+    for s in sorted(scores, key=lambda s: (s.score.f1, s.id)):
+        if not s.line_errors and s.error is None:
+            continue
+        p, r, f = s.score.precision, s.score.recall, s.score.f1
+        print(f"# {_cell(s.id)}\tP {p:.3f}\tR {r:.3f}\tF1 {f:.3f}")
+        if s.error is not None:
+            print(f"# error: {_cell(s.error)}")
+        for e in s.line_errors or []:
+            cells = (e.kind, str(e.index + 1), e.label, f"{e.score:.3f}", e.reason, e.text)
+            print("\t".join(map(_cell, cells)))
+        print()
 
 
 def _convert(args) -> int:
