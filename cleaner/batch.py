@@ -167,7 +167,7 @@ def _clean_parallel(
     stream: Iterator[tuple[Record, Any]], model: Any, parallel: int, chunksize: int
 ) -> Iterator[Article]:
     """Chunks of records over worker processes (cleaner.workers), results in input order; a
-    worker that dies costs the records of its chunk (error Articles), not the batch."""
+    worker that dies costs the record it was cleaning (an error Article), not the batch."""
     # fork shares the parent's model; spawn (no fork on this platform) sends it pickled, and
     # None (the shipped model) is loaded by each worker
     ctx = fork_context() or multiprocessing.get_context("spawn")

@@ -5,9 +5,10 @@ concurrent.futures rather than multiprocessing.Pool, for two failures Pool handl
   terminate() with tasks in flight could hang (seen once in CI);
 - a worker that dies (killed, out of memory, a crash in compiled code): Pool waits for its lost
   task forever; the executor fails the futures instead.
-On a dead worker the oldest chunk in flight is given up (which item broke the pool cannot be
-told), `lost(item)` stands in for each of its results, the other chunks in flight go again to a
-fresh pool, and the run goes on. Every item yields exactly one result.
+On a dead worker, which item broke the pool cannot be told from the failed futures: the oldest
+chunk in flight is run again an item at a time in a fresh pool, so only an item whose own run
+kills a worker is lost (`lost(item)` stands in for its result); the other chunks in flight go
+again to the pool, and the run goes on. Every item yields exactly one result.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _SUBMIT_ATTEMPTS = 2  # a fresh pool takes a chunk unless its workers die as they start
+_PROBE_LOSSES = 2
+"""Items lost in a row, run one at a time, after which the rest of the chunk is given up too: a
+pool that breaks whatever it runs (workers that die as they start) says nothing about the items,
+and a fresh pool an item would make such a run crawl."""
 
 
 def fork_context() -> BaseContext | None:
@@ -51,39 +56,66 @@ def run_in_order(
     pending: deque[tuple[list[T], Future]] = deque()
     pool: ProcessPoolExecutor | None = None
 
+    def live_pool() -> ProcessPoolExecutor:
+        nonlocal pool
+        if pool is None:
+            pool = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=initializer, initargs=initargs
+            )
+        return pool
+
     def submit(chunk: list[T]) -> None:
         """Submit to the pool, or to a fresh one if it broke before a result said so. The
         chunks already in flight in a broken pool fail in turn and are handled by the loop
-        below, the oldest lost and the rest sent again, so a pool that breaks every time
-        still costs one chunk a break, never an endless retry. A chunk no fresh pool takes
-        is queued as failed."""
+        below (recover), so a pool that breaks every time costs a bounded number of fresh
+        pools a chunk, never an endless retry. A chunk no fresh pool takes is queued as
+        failed."""
         nonlocal pool
         for _ in range(_SUBMIT_ATTEMPTS):
-            if pool is None:
-                pool = ProcessPoolExecutor(
-                    processes, mp_context=context, initializer=initializer, initargs=initargs
-                )
             try:
-                pending.append((chunk, pool.submit(work, chunk)))
+                pending.append((chunk, live_pool().submit(work, chunk)))
                 return
             except BrokenProcessPool:  # its futures fail with BrokenProcessPool: not cancelled
-                pool.shutdown(wait=False)
+                live_pool().shutdown(wait=False)
                 pool = None
         failed: Future = Future()
         failed.set_exception(BrokenProcessPool("no worker pool would take the chunk"))
         pending.append((chunk, failed))
 
-    def restart() -> None:
-        """A fresh pool, and every chunk still pending submitted to it (the futures of a
-        broken pool all fail)."""
+    def drop_pool() -> None:
         nonlocal pool
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
             pool = None
-        retry = [chunk for chunk, _ in pending]
+
+    def probe(chunk: list[T]) -> list[R]:
+        """A chunk that was in flight when a worker died, an item at a time: only an item
+        whose own run breaks the pool is lost (each break costs a fresh pool)."""
+        results: list[R] = []
+        losses = 0
+        for k, item in enumerate(chunk):
+            if losses >= _PROBE_LOSSES:
+                results.extend(lost(rest) for rest in chunk[k:])
+                break
+            try:
+                results.extend(live_pool().submit(work, [item]).result())
+                losses = 0
+            except BrokenProcessPool:
+                results.append(lost(item))
+                losses += 1
+                drop_pool()
+        return results
+
+    def recover(chunk: list[T]) -> list[R]:
+        """After a break: the broken pool's futures all fail, so the oldest chunk is probed in a
+        fresh pool and every other chunk in flight is submitted again."""
+        drop_pool()
+        retry = [other for other, _ in pending]
         pending.clear()
-        for chunk in retry:
-            submit(chunk)
+        results = probe(chunk)
+        for other in retry:
+            submit(other)
+        return results
 
     it = iter(chunks)
     try:
@@ -96,8 +128,7 @@ def run_in_order(
                 try:
                     results = future.result()
                 except BrokenProcessPool:
-                    results = [lost(item) for item in done]
-                    restart()
+                    results = recover(done)
                 yield from results
             if chunk is None and not pending:
                 break

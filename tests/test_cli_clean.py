@@ -301,25 +301,28 @@ def _dies_on_kill(record: Record, *, model: object = None) -> Article:
     return _echo(record)
 
 
-def test_a_dying_worker_costs_its_chunk_not_the_batch(monkeypatch) -> None:
-    """multiprocessing.Pool would wait for the dead worker's task forever; now the oldest chunk
-    in flight comes back as errors, the rest is cleaned, and every record has an Article."""
+def test_a_dying_worker_costs_its_record_not_the_batch(monkeypatch) -> None:
+    """multiprocessing.Pool would wait for the dead worker's task forever. Now the chunks in
+    flight are run again: the oldest an item at a time, so only the record whose own run kills a
+    worker comes back as an error; every other record is cleaned, in order."""
     monkeypatch.setattr(batch, "_clean_record", _dies_on_kill)
     texts = [f"t{i}" for i in range(40)]
     texts[9] = "kill"
     out = list(clean_many(texts, parallel=2, chunksize=4))
     assert [a.id for a in out] == [str(i) for i in range(40)]
+    # before: the killer's chunk (8-11) was lost, and with it any earlier chunk still in flight
+    assert [int(a.id) for a in out if not a.ok] == [9]
     assert "worker process cleaning it died" in out[9].error
-    failed = [int(a.id) for a in out if not a.ok]
-    # the killer's chunk (records 8-11) fails. Each break charges the oldest chunk in flight
-    # (which record broke the pool cannot be told) and sends the others again, so an earlier
-    # chunk still in flight may fail with it; a later one never does
-    assert {8, 9, 10, 11} <= set(failed) <= set(range(12))
-    assert all({4 * (i // 4) + k for k in range(4)} <= set(failed) for i in failed)
-    assert all("worker process cleaning it died" in out[i].error for i in failed)
-    assert [a.body for a in out if a.ok] == [
-        t.upper() for i, t in enumerate(texts) if i not in failed
-    ]
+    assert [a.body for a in out if a.ok] == [t.upper() for i, t in enumerate(texts) if i != 9]
+
+
+def test_two_killers_cost_two_records(monkeypatch) -> None:
+    monkeypatch.setattr(batch, "_clean_record", _dies_on_kill)
+    texts = [f"t{i}" for i in range(60)]
+    texts[5] = texts[30] = "kill"
+    out = list(clean_many(texts, parallel=2, chunksize=8))
+    assert [int(a.id) for a in out if not a.ok] == [5, 30]
+    assert len(out) == 60
 
 
 def test_closing_the_stream_early_returns(monkeypatch) -> None:

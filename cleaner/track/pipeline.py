@@ -520,7 +520,7 @@ def track(
 
 def _run_parallel(docs: list[Doc], todo: list[int], ctx: _Context, n: int) -> Iterator[dict]:
     """Fork workers that share the index copy-on-write; results come back in input order. A
-    worker that dies costs the reports of its chunk (error reports), not the run."""
+    worker that dies costs the article it was tracking (an error report), not the run."""
     from cleaner.workers import fork_context, run_in_order
 
     context = fork_context()
