@@ -66,3 +66,14 @@ def test_cli_lists_errors_worst_page_first(tmp_path: Path, capsys) -> None:
     scores = {s.id: s for s in evaluate_pages(iter_gold_folder(tmp_path, "text"))}
     assert scores["b_good"].score.f1 == 1.0 and scores["a_bad"].score.f1 < 0.8
     assert out[-1].startswith('{"pages": 2')
+
+
+def test_cli_names_a_page_that_failed(tmp_path: Path, capsys) -> None:
+    """An empty page scores 0 and has no lines to list: its header says why instead."""
+    _page(tmp_path, "empty", [], ["Some gold text that the page does not have."])
+    assert main(["evaluate", str(tmp_path), "--errors"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "# empty\tP 0.000\tR 0.000\tF1 0.000",
+        "# error: empty: the input has no text",
+    ]
