@@ -237,8 +237,10 @@ def _evaluate(args) -> int:
 
 def _print_line_errors(scores) -> None:
     """Pages with misjudged lines, lowest F1 first: a `# id<TAB>P<TAB>R<TAB>F1` header, then
-    `missed|extra<TAB>line number (from 1)<TAB>label<TAB>score<TAB>reason<TAB>text` rows."""
+    `missed|extra<TAB>line number (from 1)<TAB>label<TAB>score<TAB>reason<TAB>text` rows; then
+    the words misjudged by reason over all pages, `missed|extra<TAB>words<TAB>reason` rows."""
     from .cli_clean import _cell
+    from .evaluate import error_summary
 
     for s in sorted(scores, key=lambda s: (s.score.f1, s.id)):
         if not s.line_errors and s.error is None:
@@ -251,6 +253,15 @@ def _print_line_errors(scores) -> None:
             cells = (e.kind, str(e.index + 1), e.label, f"{e.score:.3f}", e.reason, e.text)
             print("\t".join(map(_cell, cells)))
         print()
+    summary = error_summary(scores)
+    if summary:
+        print("# words misjudged, by reason (all pages; the first clause of each reason)")
+        for kind, reason, n in summary[:_SUMMARY_ROWS]:
+            print(f"{kind}\t{n}\t{_cell(reason)}")
+        print()
+
+
+_SUMMARY_ROWS = 20
 
 
 def _convert(args) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -79,6 +80,30 @@ def line_errors(article, gold: str, convention: str) -> list[LineError]:
             kind = "extra" if kept else "missed"
             errors.append(LineError(ln.index, kind, ln.label, ln.score, ln.reason, ln.text))
     return errors
+
+
+_DETAIL = re.compile(r"\s*\([^()]*\)")
+
+
+def reason_kind(reason: str) -> str:
+    """A reason without its particulars: the first clause, parentheses dropped ("article text
+    (36 words); p=0.55" -> "article text"), so the same cue counts as one across pages."""
+    return _DETAIL.sub("", reason.split(";")[0]).strip()
+
+
+def error_summary(scores: list[PageScore]) -> list[tuple[str, str, int]]:
+    """(kind, reason, words) over all pages' line errors, most words first: which cues cost
+    the most text (missed) or let the most in (extra)."""
+    total: Counter[tuple[str, str]] = Counter()
+    for s in scores:
+        for e in s.line_errors or []:
+            total[(e.kind, reason_kind(e.reason))] += len(words(e.text))
+    return [(kind, reason, n) for (kind, reason), n in sorted(total.items(), key=_by_words)]
+
+
+def _by_words(item: tuple[tuple[str, str], int]) -> tuple[int, str, str]:
+    (kind, reason), n = item
+    return (-n, kind, reason)
 
 
 @dataclass(slots=True)

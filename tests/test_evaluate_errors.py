@@ -7,7 +7,14 @@ from pathlib import Path
 
 from cleaner import clean
 from cleaner.cli import main
-from cleaner.evaluate import evaluate_pages, iter_gold_folder, line_errors
+from cleaner.evaluate import (
+    error_summary,
+    evaluate_pages,
+    iter_gold_folder,
+    line_errors,
+    reason_kind,
+)
+from cleaner.text import words
 
 LEDE = (
     "The city council voted on Tuesday to approve a new budget that raises spending on schools "
@@ -54,9 +61,12 @@ def test_cli_lists_errors_worst_page_first(tmp_path: Path, capsys) -> None:
     _page(tmp_path, "a_bad", ["Council approves new budget", LEDE, SECOND, PROMPT], [LEDE, PROMPT])
     assert main(["evaluate", str(tmp_path), "--errors"]) == 0
     out = capsys.readouterr().out.splitlines()
-    headers = [line for line in out if line.startswith("# ")]
+    headers = [line for line in out if line.startswith("# ") and "\tF1 " in line]
     assert [h.split("\t")[0] for h in headers] == ["# a_bad"]  # the perfect page is not listed
-    rows = [line.split("\t") for line in out if line.startswith(("missed", "extra"))]
+    listing = out[
+        : out.index("# words misjudged, by reason (all pages; the first clause of each reason)")
+    ]
+    rows = [line.split("\t") for line in listing if line.startswith(("missed", "extra"))]
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("extra", "3", "body"),
         ("missed", "4", "boilerplate"),
@@ -77,3 +87,37 @@ def test_cli_names_a_page_that_failed(tmp_path: Path, capsys) -> None:
         "# empty\tP 0.000\tR 0.000\tF1 0.000",
         "# error: empty: the input has no text",
     ]
+
+
+def test_reason_kind_keeps_the_cue_not_its_particulars() -> None:
+    assert reason_kind(
+        "article text (36 words); p=0.55; context pass changed boilerplate (0.6)"
+    ) == ("article text")
+    assert reason_kind("below the comment section's header (line 52: '11 comments'); p=0.2") == (
+        "below the comment section's header"
+    )
+    assert reason_kind("has a newsletter/subscription prompt; p=1.00") == (
+        "has a newsletter/subscription prompt"
+    )
+
+
+def test_summary_counts_the_words_each_cue_cost(tmp_path: Path, capsys) -> None:
+    """Two pages whose gold keeps the newsletter prompt: both prompts are missed words of the
+    same cue, summed; the extra paragraph counts under "article text"."""
+    _page(
+        tmp_path,
+        "p1",
+        ["Council approves new budget", LEDE, SECOND, PROMPT],
+        [LEDE, SECOND, PROMPT],
+    )
+    _page(tmp_path, "p2", ["Council approves new budget", LEDE, SECOND, PROMPT], [LEDE, PROMPT])
+    scores = evaluate_pages(iter_gold_folder(tmp_path, "text"), with_line_errors=True)
+    summary = error_summary(scores)
+    prompt_words = len(words(PROMPT))
+    assert ("missed", "has a newsletter/subscription prompt", 2 * prompt_words) in summary
+    assert ("extra", "article text", len(words(SECOND))) in summary
+    assert [n for _, _, n in summary] == sorted((n for _, _, n in summary), reverse=True)
+    assert main(["evaluate", str(tmp_path), "--errors"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    at = out.index("# words misjudged, by reason (all pages; the first clause of each reason)")
+    assert out[at + 1 : at + 1 + len(summary)] == [f"{k}\t{n}\t{r}" for k, r, n in summary]
