@@ -98,12 +98,8 @@ def error_summary(scores: list[PageScore]) -> list[tuple[str, str, int]]:
     for s in scores:
         for e in s.line_errors or []:
             total[(e.kind, reason_kind(e.reason))] += len(words(e.text))
-    return [(kind, reason, n) for (kind, reason), n in sorted(total.items(), key=_by_words)]
-
-
-def _by_words(item: tuple[tuple[str, str], int]) -> tuple[int, str, str]:
-    (kind, reason), n = item
-    return (-n, kind, reason)
+    ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))
+    return [(kind, reason, n) for (kind, reason), n in ranked]
 
 
 @dataclass(slots=True)

@@ -800,7 +800,7 @@ def revision_features(X: np.ndarray, probs: np.ndarray) -> np.ndarray:
     few shape features of its own. Kept deliberately narrow: pass 2 is there to revise from
     context, not to learn the line again (a wide pass 2 overfits the hand-labelled pages)."""
     n, k = probs.shape
-    out = np.zeros((n, len(_REVISION_COLS) + k * len(_PROB_OFFSETS) + 6), dtype=np.float32)
+    out = np.zeros((n, len(REVISION_FEATURES)), dtype=np.float32)  # k == len(LABELS)
     j = len(_REVISION_COLS)
     out[:, :j] = X[:, _REVISION_COLS]
     # written into one matrix, a block at a time (this runs on every page)
