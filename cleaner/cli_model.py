@@ -116,6 +116,12 @@ def _shared(arg: str | None) -> Path | None:
     return path if (path / "corpora").is_dir() else None
 
 
+HELD_OUT_NOTE = (
+    "measured with the cleaner's whole pipeline: this model, then the comment-section rule of "
+    "cleaner/comments.py"
+)
+
+
 def held_out_metrics(model, shared: Path) -> dict:
     """Body P/R/F1 on the held-out split of every corpus, for both text and HTML input."""
     from .evaluate import evaluate_pages, iter_corpus_split, mean_scores
@@ -177,6 +183,7 @@ def _train(args) -> int:
     if shared is not None and not args.no_eval:
         log("evaluating on the held-out split ...")
         model.card["held_out_metrics"] = held_out_metrics(model, shared)
+        model.card["held_out_metrics_note"] = HELD_OUT_NOTE
     save_model(model, args.out)
     log(f"model written to {args.out}")
     read_model(args.out)  # proves the files load back

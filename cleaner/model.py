@@ -331,6 +331,9 @@ def card_markdown(card: dict) -> str:
             f"- left out of {name}: {len(ids)} pages whose gold text keeps the reader comments "
             "(comments are boilerplate here; see `corpora.gold_keeps_comments`)"
         )
+    rules = card.get("training", {}).get("label_rules")
+    if rules:
+        out.append(f"- corpus labels brought to the taxonomy first: {rules}")
     out += ["", *[f"- {line}" for line in card.get("data_licences", [])], ""]
     out += [
         "## Features",

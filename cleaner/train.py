@@ -13,7 +13,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import time
 import warnings
 from collections.abc import Iterable
@@ -25,7 +24,6 @@ import numpy as np
 
 from .article import LABELS, Line
 from .corpora import (
-    GOLD_CONVENTION,
     CorpusPage,
     gold_keeps_comments,
     html_title_of,
@@ -35,6 +33,7 @@ from .corpora import (
     mark_title,
 )
 from .features import LINE_FEATURES, line_features, revision_features
+from .label_rules import LABEL_RULES, refine_labels
 from .labelled import iter_labelled_dir
 from .lexical import LexicalScorer, Vocabulary, lexical_columns, markup_text
 from .lines import Page, html_to_page, text_to_page
@@ -42,7 +41,7 @@ from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.5.0"  # bumped when the features a model is trained on change
+MODEL_VERSION = "0.6.0"  # bumped when a model's features or training labels change
 LABELLED_WEIGHT = 25.0
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their
@@ -187,38 +186,15 @@ def corpus_examples(
             continue
         title = parsed.html_title if kind == "html" else html_title_of(page.html_path)
         labels = mark_title(parsed.lines, labels, title)
-        if GOLD_CONVENTION[corpus] == "article":
-            labels = refine_article_labels(texts, labels)
+        labels = refine_labels(corpus, texts, labels)
         ex.add(parsed, labels, page.site)
         n += 1
     return n
 
 
-_BYLINE_LIKE = re.compile(
-    r"^(?:by|posted|published|updated|written by|filed under)\b|^\(?(?:ap|reuters|afp)\)?$"
-    r"|^\w+ \d{1,2}, \d{4}|^\d{1,2} \w+ \d{4}|^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
-    re.I,
-)
-_CAPTION_LIKE = re.compile(
-    r"\((?:AP|Reuters|AFP|Getty)[^)]*(?:Photo|Images)[^)]*\)|\bPhoto(?:graph)?:|\bGetty Images\b"
-    r"|\bfile photo\b|^\(?(?:photo|image|credit):",
-    re.I,
-)
-
-
-def refine_article_labels(texts: list[str], labels: list[str]) -> list[str]:
-    """Dragnet's gold keeps dates, bylines and captions with the text, so alignment calls them
-    body. Give the obvious ones their own label, so they agree with the hand-labelled pages."""
-    out = list(labels)
-    for i, (text, lab) in enumerate(zip(texts, labels, strict=True)):
-        if lab != "body":
-            continue
-        n_words = len(text.split())
-        if n_words <= 14 and _BYLINE_LIKE.search(text):
-            out[i] = "byline"
-        elif n_words <= 80 and _CAPTION_LIKE.search(text):
-            out[i] = "caption"
-    return out
+def _read_corpora(sources: dict[str, dict[str, int]]) -> bool:
+    """Whether any network learnt from a corpus (not only the labelled documents)."""
+    return any(not name.startswith("labelled") for counts in sources.values() for name in counts)
 
 
 def l3s_line_examples(ex: Examples, shared: Path | None = None, split: str = "fit") -> int:
@@ -227,8 +203,9 @@ def l3s_line_examples(ex: Examples, shared: Path | None = None, split: str = "fi
         rows = l3s_line_labels(page)
         if not rows:
             continue
-        lines = [Line(text=t, index=i) for i, (_, t) in enumerate(rows)]
-        ex.add(Page(lines=lines), [lab for lab, _ in rows], page.site)
+        texts = [t for _, t in rows]
+        labels = refine_labels("l3s-gn1", texts, [lab for lab, _ in rows])
+        ex.add(Page(lines=[Line(text=t, index=i) for i, t in enumerate(texts)]), labels, page.site)
         n += 1
     return n
 
@@ -520,6 +497,7 @@ def train_model(
         "training": {
             "pages": sources,
             "skipped_gold_keeps_comments": {k: sorted(v) for k, v in skipped.items() if v},
+            "label_rules": LABEL_RULES if _read_corpora(sources) else "",
             "config": {
                 "hidden": list(cfg.hidden),
                 "pass2_hidden": list(cfg.pass2_hidden),
