@@ -141,8 +141,17 @@ def held_out_metrics(model, shared: Path) -> dict:
                 "recall": round(m.recall, 4),
                 "f1": round(m.f1, 4),
                 "convention": GOLD_CONVENTION[corpus],
+                **_title_fields(scores),
             }
     return metrics
+
+
+def _title_fields(scores) -> dict:
+    """How many pages' title is the gold headline, where the pages have one (L3S)."""
+    from .evaluate import title_accuracy
+
+    correct, judged = title_accuracy(scores)
+    return {"title_correct": correct, "title_pages": judged} if judged else {}
 
 
 def _train(args) -> int:
@@ -227,6 +236,7 @@ def _evaluate(args) -> int:
                 "precision": round(m.precision, 4),
                 "recall": round(m.recall, 4),
                 "f1": round(m.f1, 4),
+                **_title_fields(scores),
             }
         )
     )

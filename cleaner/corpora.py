@@ -205,6 +205,14 @@ def l3s_line_labels(page: CorpusPage) -> list[tuple[str, str]]:
     return rows
 
 
+def gold_headline(page: CorpusPage) -> str | None:
+    """The page's headline as its annotators marked it: the first line L3S labels headline
+    (a second one is the deck); None for corpora without headline labels."""
+    if page.corpus != "l3s-gn1":
+        return None
+    return next((text for label, text in l3s_line_labels(page) if label == "title"), None)
+
+
 # A comment's header line: a name and a timestamp ("Kate on October 23rd, 2012 1:38 pm",
 # "by SteveG on April 16, 2012 at 4:56 am"), or "<name> says:".
 _COMMENT_STAMP = re.compile(

@@ -108,21 +108,42 @@ class PageScore:
     score: Score
     error: str | None = None
     line_errors: list[LineError] | None = None  # when evaluate_pages was asked for them
+    title_ok: bool | None = None  # None: the page has no gold headline
+
+
+TITLE_MATCH = 0.8
+"""Share of words (Jaccard, over distinct words) a found title must share with the gold
+headline: the same headline give or take punctuation or a word, not a different line."""
+
+
+def title_matches(found: str | None, gold: str) -> bool:
+    """Whether the cleaner's title is the gold headline (False when it found none)."""
+    a, b = set(words((found or "").lower())), set(words(gold.lower()))
+    return bool(a and b) and len(a & b) / len(a | b) >= TITLE_MATCH
+
+
+def title_accuracy(scores: list[PageScore]) -> tuple[int, int]:
+    """(pages whose title is the gold headline, pages with a gold headline)."""
+    judged = [s.title_ok for s in scores if s.title_ok is not None]
+    return sum(judged), len(judged)
 
 
 def evaluate_pages(
     items, *, model=None, convention: str = "body", with_line_errors: bool = False
 ) -> list[PageScore]:
-    """Score (id, page text or HTML, kind, gold text) items; a failed page scores 0.
+    """Score (id, page text or HTML, kind, gold text[, gold headline]) items; a failed page
+    scores 0. With a gold headline (not None), whether the article's title is it.
     with_line_errors also lists each page's misjudged lines (about 0.2 s a page more)."""
     from .clean import clean
 
     out = []
-    for page_id, content, kind, gold in items:
+    for page_id, content, kind, gold, *rest in items:
         article = clean(content, id=page_id, kind=kind, model=model)
         score = token_prf(predicted_text(article, convention), gold)
         errors = line_errors(article, gold, convention) if with_line_errors else None
-        out.append(PageScore(page_id, score, article.error, errors))
+        gold_title = rest[0] if rest else None
+        title_ok = None if gold_title is None else title_matches(article.title, gold_title)
+        out.append(PageScore(page_id, score, article.error, errors, title_ok))
     return out
 
 
@@ -142,12 +163,13 @@ def iter_gold_folder(folder, kind: str):
 
 
 def iter_corpus_split(corpus: str, split: str, kind: str, shared=None):
-    """The same items for a corpus beside the project (../shared/corpora), one split."""
-    from .corpora import iter_pages
+    """The same items for a corpus beside the project (../shared/corpora), one split, with the
+    page's gold headline where the corpus marks it (L3S's line labels; else None)."""
+    from .corpora import gold_headline, iter_pages
 
     for page in iter_pages(corpus, split, shared):
         if kind == "html":
             content = page.html_path.read_bytes()
         else:
             content = page.text_path.read_text("utf-8", "replace")
-        yield page.id, content, kind, page.gold()
+        yield page.id, content, kind, page.gold(), gold_headline(page)

@@ -377,6 +377,19 @@ def card_markdown(card: dict) -> str:
                 f"| {key} | {m['pages']} | {m['convention']} | {m['precision']:.3f} | "
                 f"{m['recall']:.3f} | {m['f1']:.3f} |"
             )
+        titles = [
+            f"{key} {m['title_correct']} of {m['title_pages']}"
+            for key, m in sorted(metrics.items())
+            if m.get("title_pages")
+        ]
+        if titles:
+            out += [
+                "",
+                "Headline: pages whose title is the headline the corpus's line labels mark (at "
+                "least 80 % of its distinct words shared; `evaluate.title_matches`): "
+                + ", ".join(titles)
+                + ".",
+            ]
         out.append("")
     cfg = card.get("training", {}).get("config")
     if cfg:
