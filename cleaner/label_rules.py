@@ -28,9 +28,9 @@ _MONTH_OR_DAY = (
     r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b"
 )
 # A date and a year or a time on one line: "Fri, 18 Jan 2008 02:30:08 GMT", "12:40, Jan 13 2008",
-# "Last Updated on 1/16/2008 6:56:55 PM".
+# "Last Updated on 1/16/2008 6:56:55 PM", "06.01.2008 01:07", "2007-11-24 16:23:08".
 _DATELINE = re.compile(
-    rf"(?=.*(?:\b(?:{_MONTH_OR_DAY})|\b\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}\b))"
+    rf"(?=.*(?:\b(?:{_MONTH_OR_DAY})|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}-\d\d-\d\d\b))"
     r"(?=.*(?:\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b))",
     re.I,
 )
@@ -51,12 +51,58 @@ BYLINE_REACH = 5
 the boilerplate is still the article's own."""
 
 
-def refine_labels(corpus: str, texts: list[str], labels: list[str]) -> list[str]:
+def refine_labels(
+    corpus: str,
+    texts: list[str],
+    labels: list[str],
+    *,
+    aligned: bool = False,
+    html_title: str | None = None,
+) -> list[str]:
     """The labels of one corpus page, with the plain bylines, captions and notices relabelled
-    by the rule for that corpus's gold convention."""
+    by the rule for that corpus's gold convention. `aligned`: the labels come from aligning a
+    gold text (corpora.labels_from_gold), not from the corpus's own line labels; L3S's then
+    hold several titles a page (see keep_one_headline)."""
     if GOLD_CONVENTION.get(corpus) == "article":
         return refine_article_labels(texts, labels)
+    if aligned:
+        labels = keep_one_headline(texts, labels, html_title)
     return refine_body_labels(texts, labels)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def keep_one_headline(texts: list[str], labels: list[str], html_title: str | None) -> list[str]:
+    """Aligning L3S's fuller gold calls every short line above the body that it holds a
+    "title": the headline, but also its datelines, bylines and credits (two to five a page).
+    Keep the one headline, the title line sharing most words with the page's <title> (the first
+    on a tie) that is not a byline or dateline; the others become captions, which
+    refine_body_labels then sorts into bylines, notices and captions."""
+    titles = [i for i, lab in enumerate(labels) if lab == "title"]
+    if not titles:
+        return labels
+    page_title = set(_WORD.findall((html_title or "").lower()))
+    candidates = [i for i in titles if not _byline_like(texts[i])]
+    keep = max(
+        candidates,
+        key=lambda i: (len(page_title & set(_WORD.findall(texts[i].lower()))), -i),
+        default=None,
+    )
+    out = list(labels)
+    for i in titles:
+        if i != keep:
+            out[i] = "caption"
+    return out
+
+
+def _byline_like(text: str) -> bool:
+    n_words = len(text.split())
+    if n_words <= 14 and (
+        _BYLINE_LIKE.search(text) or _DATELINE.search(text) or _BY_NAME.search(text)
+    ):
+        return True
+    return n_words <= 40 and bool(_CREDIT.search(text.strip()))
 
 
 def refine_article_labels(texts: list[str], labels: list[str]) -> list[str]:

@@ -41,7 +41,7 @@ from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.6.0"  # bumped when a model's features or training labels change
+MODEL_VERSION = "0.7.0"  # bumped when a model's features or training labels change
 LABELLED_WEIGHT = 25.0
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their
@@ -186,7 +186,7 @@ def corpus_examples(
             continue
         title = parsed.html_title if kind == "html" else html_title_of(page.html_path)
         labels = mark_title(parsed.lines, labels, title)
-        labels = refine_labels(corpus, texts, labels)
+        labels = refine_labels(corpus, texts, labels, aligned=True, html_title=title)
         ex.add(parsed, labels, page.site)
         n += 1
     return n

@@ -62,3 +62,40 @@ def test_each_corpus_gets_the_rule_of_its_gold_convention() -> None:
         "boilerplate",
         "body",
     ]
+
+
+def test_aligned_l3s_pages_keep_one_headline_the_rest_become_bylines_or_captions() -> None:
+    # Aligning L3S's fuller gold called every short line above the body a title.
+    texts = [
+        "06.01.2008 01:07",
+        "Opposition leader confronts election chief",
+        "Article from: Agence France-Presse",
+        "By Michael Mainville",
+        "Kevork Djansezian, file",
+        _BODY,
+    ]
+    labels = ["title"] * 5 + ["body"]
+    page_title = "Opposition leader confronts election chief - News.com.au"
+    out = refine_labels("l3s-gn1", texts, labels, aligned=True, html_title=page_title)
+    assert out == ["byline", "title", "caption", "byline", "caption", "body"]
+
+
+def test_the_headline_is_the_title_line_most_like_the_page_title() -> None:
+    texts = ["Markets", "Gaza crossings closed", "Israel closes vital Gaza crossings", _BODY]
+    labels = ["title", "title", "title", "body"]
+    page_title = "Israel closes vital Gaza crossings | World news"
+    out = refine_labels("l3s-gn1", texts, labels, aligned=True, html_title=page_title)
+    assert out[:3] == ["caption", "caption", "title"]
+    # without a page title, the first line that is not a byline or dateline
+    assert refine_labels("l3s-gn1", texts, labels, aligned=True)[:3] == [
+        "title",
+        "caption",
+        "caption",
+    ]
+
+
+def test_l3s_own_line_labels_keep_their_titles() -> None:
+    # L3S's per-line labels mark a headline and its deck as headline: not an alignment artefact
+    texts = ["Lavigne lawsuit settled", "Claims of song plagiarism dropped", _BODY]
+    labels = ["title", "title", "body"]
+    assert refine_labels("l3s-gn1", texts, labels) == labels
