@@ -100,3 +100,25 @@ def test_site_batch_cleaner_drops_a_sites_recurring_line(bench) -> None:
     assert motto in extract.clean_page(alone)
     run = bench.score_tool("cleaner-site", extract, pages)
     assert run.score.f1 == pytest.approx(1.0)  # score_tool hands the tool the whole page
+
+
+def test_title_bench_counts_matches_missing_titles_and_errors(bench_script) -> None:
+    titles = bench_script("bench_titles")
+    pages = [
+        ("a", "<html><head><title>Council approves budget | City News</title></head></html>", "x"),
+        ("b", "BOOM", "x"),
+        ("c", "<html><body><p>No title here</p></body></html>", "x"),
+    ]
+    headlines = {"a": "Council approves budget", "b": "Rain all week", "c": "Mayor resigns"}
+    pages = [(pid, content, headlines[pid]) for pid, content, _ in pages]
+
+    def finder(content: str) -> str | None:
+        if content == "BOOM":
+            raise ValueError("cannot parse")
+        return titles.title_tag(content)
+
+    # a: the <title> with its site suffix keeps 3 of the headline's words in 5 (below 80 %)
+    assert titles.count_matches(finder, pages) == (0, 1, 1)
+    cut = lambda content: (titles.title_tag(content) or "").split(" | ")[0]  # noqa: E731
+    assert titles.count_matches(cut, pages[:1]) == (1, 0, 0)
+    assert titles.title_tag("<TITLE>\n A &amp; B </TITLE>") == "A & B"
