@@ -44,7 +44,7 @@ _LEGAL = re.compile(r"©|\bcopyright\b|all rights reserved|^\(c\)", re.I)
 LABEL_RULES = (
     "aligned Dragnet lines that are plainly bylines or captions get those labels; L3S's "
     "supplemental bylines, datelines and agency credits become byline, its copyright notices "
-    "boilerplate (`cleaner/label_rules.py`)"
+    "boilerplate; aligned L3S pages keep one headline (`cleaner/label_rules.py`)"
 )
 BYLINE_REACH = 5
 """How far (in lines) from the headline or the first body line a dateline the corpus left with
@@ -97,6 +97,7 @@ def keep_one_headline(texts: list[str], labels: list[str], html_title: str | Non
 
 
 def _byline_like(text: str) -> bool:
+    """A short "By ..."/"Posted ..." line, a dateline, or an agency credit or trailer."""
     n_words = len(text.split())
     if n_words <= 14 and (
         _BYLINE_LIKE.search(text) or _DATELINE.search(text) or _BY_NAME.search(text)
@@ -140,8 +141,6 @@ def refine_body_labels(texts: list[str], labels: list[str]) -> list[str]:
         elif lab == "caption":
             if _LEGAL.search(text):
                 out[i] = "boilerplate"
-            elif n_words <= 14 and (_BYLINE_LIKE.search(text) or _DATELINE.search(text)):
-                out[i] = "byline"
-            elif n_words <= 40 and _CREDIT.search(text.strip()):
+            elif _byline_like(text):
                 out[i] = "byline"
     return out
