@@ -253,19 +253,24 @@ def _evaluate(args) -> int:
 
 
 def _print_line_errors(scores) -> None:
-    """Pages with misjudged lines, lowest F1 first: a `# id<TAB>P<TAB>R<TAB>F1` header, then
-    `missed|extra<TAB>line number (from 1)<TAB>label<TAB>score<TAB>reason<TAB>text` rows; then
-    the words misjudged by reason over all pages, `missed|extra<TAB>words<TAB>reason` rows."""
+    """Pages with misjudged lines or a wrong title, lowest F1 first: a
+    `# id<TAB>P<TAB>R<TAB>F1` header, a `# title: ...` line when the title is not the gold
+    headline, then `missed|extra<TAB>line number (from 1)<TAB>label<TAB>score<TAB>reason<TAB>text`
+    rows; then the words misjudged by reason over all pages, `missed|extra<TAB>words<TAB>reason`
+    rows."""
     from .cli_clean import _cell
     from .evaluate import error_summary
 
     for s in sorted(scores, key=lambda s: (s.score.f1, s.id)):
-        if not s.line_errors and s.error is None:
+        if not s.line_errors and s.error is None and s.title_ok is not False:
             continue
         p, r, f = s.score.precision, s.score.recall, s.score.f1
         print(f"# {_cell(s.id)}\tP {p:.3f}\tR {r:.3f}\tF1 {f:.3f}")
         if s.error is not None:
             print(f"# error: {_cell(s.error)}")
+        if s.title_ok is False:
+            found = repr(s.title) if s.title else "none"
+            print(f"# title: {_cell(found)}, the headline is {_cell(repr(s.gold_title))}")
         for e in s.line_errors or []:
             cells = (e.kind, str(e.index + 1), e.label, f"{e.score:.3f}", e.reason, e.text)
             print("\t".join(map(_cell, cells)))

@@ -109,6 +109,8 @@ class PageScore:
     error: str | None = None
     line_errors: list[LineError] | None = None  # when evaluate_pages was asked for them
     title_ok: bool | None = None  # None: the page has no gold headline
+    title: str | None = None  # the article's title and the gold headline, when title_ok is set
+    gold_title: str | None = None
 
 
 TITLE_MATCH = 0.8
@@ -143,7 +145,9 @@ def evaluate_pages(
         errors = line_errors(article, gold, convention) if with_line_errors else None
         gold_title = rest[0] if rest else None
         title_ok = None if gold_title is None else title_matches(article.title, gold_title)
-        out.append(PageScore(page_id, score, article.error, errors, title_ok))
+        out.append(
+            PageScore(page_id, score, article.error, errors, title_ok, article.title, gold_title)
+        )
     return out
 
 

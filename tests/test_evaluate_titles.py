@@ -73,3 +73,29 @@ def test_cli_title_accuracy_on_the_l3s_dev_pages(capsys) -> None:
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert summary["title_pages"] > 100  # nearly every L3S page marks its headline
     assert 0 < summary["title_correct"] <= summary["title_pages"]
+
+
+def test_errors_listing_names_a_wrong_title_even_on_a_page_without_line_errors(
+    monkeypatch, capsys
+) -> None:
+    import cleaner.cli_model as cli_model
+
+    items = [
+        ("right", PAGE, "text", f"{LEDE}\n{SECOND}", "Council approves new budget"),
+        ("wrong", PAGE, "text", f"{LEDE}\n{SECOND}", "Mayor resigns over budget row"),
+    ]
+    monkeypatch.setattr(cli_model, "_shared", lambda _arg: Path("."))
+    monkeypatch.setattr(
+        "cleaner.evaluate.iter_corpus_split", lambda corpus, split, kind, shared: iter(items)
+    )
+    argv = ["evaluate", "--corpus", "l3s-gn1", "--split", "dev", "--input", "text", "--errors"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    headers = [line.split("\t")[0] for line in out if line.startswith("# ") and "\tF1 " in line]
+    assert headers == ["# wrong"]  # both pages' lines are right; only one title is wrong
+    assert (
+        "# title: 'Council approves new budget', the headline is 'Mayor resigns over budget row'"
+        in out
+    )
+    summary = json.loads(out[-1])
+    assert (summary["title_correct"], summary["title_pages"]) == (1, 2)
