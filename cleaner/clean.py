@@ -73,6 +73,17 @@ def _is_sentence(text: str) -> bool:
     return len(end.split()) >= _SENTENCE_WORDS and end[-1:] in ".!?" and not end.endswith("...")
 
 
+_FEW_LINES = 3
+
+
+def _only_paragraphs(texts: list[str]) -> bool:
+    """A page of at most three lines, each a sentence paragraph (see _is_sentence), is an
+    article another tool already extracted. With so little around them the model has nothing
+    to measure a line's topic against (a paragraph looks off-topic), and retrained networks
+    dropped one of two such paragraphs as often as not (tests/test_plain_html.py)."""
+    return 0 < len(texts) <= _FEW_LINES and all(map(_is_sentence, texts))
+
+
 HEADLINE_FLOOR = 0.05
 """A page's HTML that names no title line still has a headline: the line above the article with
 the highest title score becomes it when that score is at least this (see _headline_fallback)."""
@@ -160,6 +171,11 @@ def article_from_page(
     X, p1, p2 = classify(page, model)
     texts = [ln.text for ln in page.lines]
     labels, notes = _decide(p2, texts)
+    if _only_paragraphs(texts):
+        for i in range(len(labels)):
+            if labels[i] != "body":
+                labels[i] = "body"
+                notes[i] = "the page is nothing but a few paragraphs: an article already extracted"
     if site_lines is not None:
         _apply_site_lines(page, labels, notes, site_lines)
     cut_comment_section(texts, labels, notes)

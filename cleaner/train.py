@@ -41,7 +41,7 @@ from .model import Ensemble, LineModel, Network
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.7.0"  # bumped when a model's features or training labels change
+MODEL_VERSION = "0.7.1"  # bumped when a model's features or training labels change
 LABELLED_WEIGHT = 25.0
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their

@@ -77,7 +77,9 @@ def test_aligned_l3s_pages_keep_one_headline_the_rest_become_bylines_or_captions
     labels = ["title"] * 5 + ["body"]
     page_title = "Opposition leader confronts election chief - News.com.au"
     out = refine_labels("l3s-gn1", texts, labels, aligned=True, html_title=page_title)
-    assert out == ["byline", "title", "caption", "byline", "caption", "body"]
+    # a dotted date is never the headline; it stays a caption (the dotted form is not taught as
+    # a byline: RESULTS, model 0.7.1)
+    assert out == ["caption", "title", "caption", "byline", "caption", "body"]
 
 
 def test_the_headline_is_the_title_line_most_like_the_page_title() -> None:

@@ -69,3 +69,15 @@ def test_plain_html_training_pages_keep_one_line_a_labelled_row() -> None:
     )
     assert len(html.y) == len(text.y)
     assert all(any(m) for m in html.markups) and not any(any(m) for m in text.markups)
+
+
+def test_a_page_of_a_few_paragraphs_is_all_article_text_in_either_input() -> None:
+    from cleaner.clean import _only_paragraphs
+
+    assert _only_paragraphs(PARAGRAPHS[:2]) and _only_paragraphs(PARAGRAPHS)
+    assert not _only_paragraphs(PARAGRAPHS + PARAGRAPHS[:1])  # four lines: the model decides
+    assert not _only_paragraphs(["Council approves school budget", *PARAGRAPHS[:2]])
+    assert not _only_paragraphs([])
+    for n in (1, 2, 3):
+        article = clean("\n".join(PARAGRAPHS[:n]), kind="text")
+        assert article.body == "\n".join(PARAGRAPHS[:n])
