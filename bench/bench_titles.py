@@ -15,6 +15,7 @@ the cleaner is in bench_clean.py, and the others' titles come from extra calls.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -64,6 +65,8 @@ def make_finders(kind: str) -> dict[str, TitleFinder]:
     try:
         from boilerpy3 import extractors
 
+        # its parser logs a traceback for every page it cannot read; the table counts them
+        logging.getLogger("boilerpy3").setLevel(logging.CRITICAL)
         extractor = extractors.ArticleExtractor()
         finders["boilerpy3"] = lambda c: extractor.get_doc(c).title
     except ImportError:
