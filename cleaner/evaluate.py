@@ -108,9 +108,13 @@ class PageScore:
     score: Score
     error: str | None = None
     line_errors: list[LineError] | None = None  # when evaluate_pages was asked for them
-    title_ok: bool | None = None  # None: the page has no gold headline
-    title: str | None = None  # the article's title and the gold headline, when title_ok is set
-    gold_title: str | None = None
+    title: str | None = None  # the article's title
+    gold_title: str | None = None  # the page's marked headline, where the corpus has one
+
+    @property
+    def title_ok(self) -> bool | None:
+        """Whether the title is the gold headline; None when the page has none."""
+        return None if self.gold_title is None else title_matches(self.title, self.gold_title)
 
 
 TITLE_MATCH = 0.8
@@ -144,10 +148,7 @@ def evaluate_pages(
         score = token_prf(predicted_text(article, convention), gold)
         errors = line_errors(article, gold, convention) if with_line_errors else None
         gold_title = rest[0] if rest else None
-        title_ok = None if gold_title is None else title_matches(article.title, gold_title)
-        out.append(
-            PageScore(page_id, score, article.error, errors, title_ok, article.title, gold_title)
-        )
+        out.append(PageScore(page_id, score, article.error, errors, article.title, gold_title))
     return out
 
 

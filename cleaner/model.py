@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .article import LABELS
+from .evaluate import TITLE_MATCH
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
 from .lexical import LEXICAL_FEATURES, MARKUP_FEATURES, LexicalScorer, Vocabulary
 from .lines import Page
@@ -386,7 +387,8 @@ def card_markdown(card: dict) -> str:
             out += [
                 "",
                 "Headline: pages whose title is the headline the corpus's line labels mark (at "
-                "least 80 % of its distinct words shared; `evaluate.title_matches`): "
+                f"least {round(TITLE_MATCH * 100)} % of its distinct words shared; "
+                "`evaluate.title_matches`): "
                 + ", ".join(titles)
                 + ".",
             ]
