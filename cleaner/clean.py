@@ -226,17 +226,22 @@ def clean(
     try:
         if isinstance(text_or_html, (bytearray, memoryview)):
             text_or_html = bytes(text_or_html)
+        warning = None
         if isinstance(text_or_html, bytes):
-            from .sources import decode_bytes
+            from .sources import decode_bytes, decoding_warning
 
-            text_or_html, _ = decode_bytes(text_or_html)
+            text_or_html, encoding = decode_bytes(text_or_html)
+            warning = decoding_warning(id or "the input", encoding)
         if not isinstance(text_or_html, str):
             kind_name = type(text_or_html).__name__
             raise ValueError(f"expected the page as str or bytes, got {kind_name}")
         if kind not in ("auto", "text", "html"):
             raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
         page = to_page(without_lone_surrogates(text_or_html), kind)
-        return article_from_page(page, model, id=id, site_lines=site_lines)
+        article = article_from_page(page, model, id=id, site_lines=site_lines)
+        if warning:
+            article.warnings.insert(0, warning)
+        return article
     except ValueError as exc:
         return Article(id=id, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a batch must go on; the error is reported
@@ -252,6 +257,7 @@ def clean_record(
     kind, content = ("html", record.html) if record.html is not None else ("text", record.text)
     article = clean(content or "", id=record.id, kind=kind, model=model, site_lines=site_lines)
     article.meta = dict(record.meta)
+    article.warnings[:0] = record.warnings
     return article
 
 

@@ -45,22 +45,43 @@ class Page:
         return self._dom_index
 
 
-_MAX_LINE_CHARS = 100_000
-"""Longer lines are cut at a sentence boundary into pieces, so no single line is pathological."""
+_MAX_LINE_CHARS = 10_000
+"""A line longer than this is not one paragraph (the corpora's 4,000 pages have none): it is a
+whole page or article scraped onto one line. It is cut at sentence ends into lines of at most
+_PIECE_CHARS, so the classifier sees paragraph-sized lines (it judged a 100,000-character
+piece of prose boilerplate by its shape), and the page's notes say so."""
+_PIECE_CHARS = 2_000
+_SENTENCE_ENDS = (". ", "? ", "! ", '." ', ".” ")
 
 
 def _split_long(text: str) -> list[str]:
+    """`text` in pieces of at most _PIECE_CHARS, each cut after the last sentence end in the
+    second half of its span, else at its last space, else at the limit; only the spaces at the
+    cuts are dropped."""
     if len(text) <= _MAX_LINE_CHARS:
         return [text]
     pieces, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + _MAX_LINE_CHARS)
-        if end < len(text):
-            cut = text.rfind(". ", start + _MAX_LINE_CHARS // 2, end)
-            end = cut + 1 if cut != -1 else end
-        pieces.append(text[start:end].strip())
-        start = end
+    while len(text) - start > _PIECE_CHARS:
+        limit, half = start + _PIECE_CHARS, start + _PIECE_CHARS // 2
+        cut = max(text.rfind(end, half, limit) + len(end) - 1 for end in _SENTENCE_ENDS)
+        if cut < half:  # no sentence end (rfind gave -1): a space, else the limit
+            space = text.rfind(" ", half, limit)
+            cut = space if space != -1 else limit
+        pieces.append(text[start:cut].strip())
+        start = cut
+    pieces.append(text[start:].strip())
     return [p for p in pieces if p]
+
+
+def cut_lines_note(cut: int, pieces: int) -> list[str]:
+    """The page note for `cut` over-long lines made into `pieces` lines (none when cut is 0)."""
+    if not cut:
+        return []
+    lines = "line" if cut == 1 else f"{cut:,} lines"
+    return [
+        f"{lines} longer than {_MAX_LINE_CHARS:,} characters cut at sentence ends into "
+        f"{pieces:,} lines"
+    ]
 
 
 def normalise_scrape(text: str) -> str:
@@ -79,6 +100,7 @@ def text_to_page(text: str) -> Page:
     """Lines of a plain-text scrape; blank lines are not lines but mark a paragraph break."""
     lines: list[Line] = []
     blank = False
+    cut = pieces = 0
     for raw in normalise_scrape(text).split("\n"):
         if not raw:
             blank = bool(lines)
@@ -86,11 +108,13 @@ def text_to_page(text: str) -> Page:
         if len(raw) <= _MAX_LINE_CHARS:  # the usual case, without a call to _split_long
             lines.append(Line(raw, len(lines), blank))
         else:
-            for piece in _split_long(raw):
+            split = _split_long(raw)
+            cut, pieces = cut + 1, pieces + len(split)
+            for piece in split:
                 lines.append(Line(piece, len(lines), blank))
                 blank = False
         blank = False
-    return Page(lines=lines)
+    return Page(lines=lines, notes=cut_lines_note(cut, pieces))
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -218,15 +242,18 @@ def _join_lines(raw: list[str]) -> str:
     return _BREAKS.sub(" ", "\0".join(raw)).replace("\0", "\n")
 
 
-def _to_lines(joined: str, hints: list[DomHints], normalised: bool = False) -> list[Line]:
+def _to_lines(
+    joined: str, hints: list[DomHints], normalised: bool = False, notes: list[str] | None = None
+) -> list[Line]:
     """Normalise all lines in one call (much cheaper than once a line), unless the kernel
-    already did (normalised)."""
+    already did (normalised). Over-long lines are cut (_split_long), noted in `notes`."""
     if not hints:
         return []
     if not normalised:
         joined = normalise_lines(joined)
     texts = joined.split("\n")  # the only breaks left are the "\n" between lines
     out: list[Line] = []
+    cut = pieces = 0
     for text, dom in zip(texts, hints, strict=True):
         if not text:
             continue
@@ -235,9 +262,13 @@ def _to_lines(joined: str, hints: list[DomHints], normalised: bool = False) -> l
                 dom.link_chars = len(text)
             out.append(Line(text, len(out), False, dom))
             continue
-        for piece in _split_long(text):
+        split = _split_long(text)
+        cut, pieces = cut + 1, pieces + len(split)
+        for piece in split:
             dom.link_chars = min(dom.link_chars, len(piece))
             out.append(Line(text=piece, index=len(out), dom=dom))
+    if notes is not None:
+        notes.extend(cut_lines_note(cut, pieces))
     return out
 
 
@@ -430,7 +461,7 @@ def _html_to_page(markup: str | bytes, kernel: ModuleType | None) -> Page:
     else:
         (text, hints, has_body), normalised = _strip_and_render(root), False
     notes = parse_notes + ([] if has_body else ["the HTML has no <body>"])
-    lines = _to_lines(text, hints, normalised)
+    lines = _to_lines(text, hints, normalised, notes)
     if not lines and has_body:
         notes.append("the HTML body has no visible text")
     return Page(
@@ -467,14 +498,20 @@ if _KERNEL is not None:
     _KERNEL.configure(**_KERNEL_SETUP)
 
 
-_HTML_SNIFF = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|article)\b", re.I | re.S
+_HTML_TAG = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|span|a|table|br|h[1-6])"
+    r"[\s/>]",
+    re.IGNORECASE,
 )
 
 
 def looks_like_html(text: str) -> bool:
-    """True for markup; a text scrape that merely mentions a tag further down is still text."""
-    return bool(_HTML_SNIFF.match(text[:4096]))
+    """True when `text` starts with `<` (after a BOM and white space: an `<?xml ...?>` line or a
+    comment may come first) and has HTML tags in its first 4 KB; a text scrape that merely
+    mentions a tag further down is still text. The one test for `clean()`, `clean_many` and the
+    CLI, so a page is read the same way whichever way it comes in."""
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    return head.startswith("<") and _HTML_TAG.search(head) is not None
 
 
 def to_page(text_or_html: str, kind: str = "auto") -> Page:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from .lines import looks_like_html
 from .text import normalise
 
 
@@ -39,6 +40,7 @@ class Record:
     html: str | None = None
     meta: dict = field(default_factory=dict)  # other fields of a JSONL record, passed through
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # reading problems that lost nothing else
 
 
 class InputError(ValueError):
@@ -50,8 +52,10 @@ DEFAULT_MAX_BYTES = 20_000_000
 
 DEFAULT_MAX_LINE_CHARS = 2_000_000
 """Longest single line of a text document passed on as one line. Longer lines are split at spaces
-into lines of at most this many characters (no character is dropped): it bounds the per-line work
-of the classifier without losing text. A 1 MB one-line scrape passes through unchanged."""
+into lines of at most this many characters (no character is dropped): it bounds the memory of one
+line. A 1 MB one-line scrape passes through unchanged; the cleaner then cuts any line over 10,000
+characters at sentence ends into paragraph-sized lines and says so in the article's warnings
+(`lines._split_long`)."""
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -214,10 +218,39 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    stray = _utf8_with_stray_bytes(data)
+    if stray:
+        return stray
     detected = _detect(data)
     if detected:
         return detected
-    return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+    return data.decode("utf-8", errors="replace"), f"utf-8 (bytes not valid UTF-8, {REPLACED})"
+
+
+REPLACED = "replaced with U+FFFD"
+"""In the encoding name decode_bytes returns when it had to replace bytes (see
+decoding_warning)."""
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, str] | None:
+    """A UTF-8 document with a few bytes of another encoding pasted in (a latin-1 "é" in a UTF-8
+    page): UTF-8 with those bytes replaced, when it has more well-formed non-ASCII characters
+    than bad bytes. Detection would read the whole document in a single-byte code page and
+    turn every curly quote and dash into two or three wrong characters; a real single-byte
+    document has next to no well-formed UTF-8 sequences."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if bad <= 0 or non_ascii - bad <= bad:
+        return None
+    return text, f"utf-8 ({bad:,} byte{'s' if bad > 1 else ''} not valid UTF-8, {REPLACED})"
+
+
+def decoding_warning(name: str, encoding: str) -> str | None:
+    """What a reader should know about how `name` was decoded: bytes replaced, or None."""
+    if REPLACED not in encoding:
+        return None
+    return f"{name}: {encoding[encoding.index('(') + 1 : -1]}"
 
 
 def _detect(data: bytes) -> tuple[str, str] | None:
@@ -245,19 +278,6 @@ def _symbols_in_words(text: str) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Turning decoded text into Records
-
-_HTML_TAG = re.compile(
-    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|span|a|table|br|h[1-6])"
-    r"[\s/>]",
-    re.IGNORECASE,
-)
-
-
-def looks_like_html(text: str) -> bool:
-    """True when `text` starts with `<` and has HTML tags in its first 4 KB."""
-    head = text[:4096].lstrip("\ufeff \t\r\n")
-    return head.startswith("<") and _HTML_TAG.search(head) is not None
-
 
 def wrap_long_lines(text: str, max_line_chars: int) -> str:
     """Split lines longer than `max_line_chars` at spaces; every character is kept."""
@@ -399,10 +419,14 @@ def _file_record(path: Path, name: str, kind: str, max_bytes: int, max_line_char
 
 def _bytes_record(name: str, data: bytes, kind: str, max_line_chars: int) -> Record:
     try:
-        text, _encoding = decode_bytes(data)
+        text, encoding = decode_bytes(data)
     except InputError as exc:
         return Record(name, error=f"{name}: {exc}")
-    return record_from_text(name, text, kind=kind, max_line_chars=max_line_chars)
+    record = record_from_text(name, text, kind=kind, max_line_chars=max_line_chars)
+    warning = decoding_warning(name, encoding)
+    if warning:
+        record.warnings.append(warning)
+    return record
 
 
 def _jsonl_file_records(
@@ -414,7 +438,21 @@ def _jsonl_file_records(
         yield Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
         return
     with handle:
-        yield from _jsonl_records(handle, name, max_bytes, max_line_chars)
+        yield from _jsonl_records(_as_utf8(handle), name, max_bytes, max_line_chars)
+
+
+def _unicode_bom(head: bytes) -> str | None:
+    """The codec of a UTF-16 or UTF-32 byte-order mark at the start of `head`, else None."""
+    return next((name for bom, name in _BOMS if name != "utf-8-sig" and head.startswith(bom)), None)
+
+
+def _as_utf8(stream: io.BufferedReader) -> BinaryIO | io.BufferedReader:
+    """JSONL should be UTF-8, but Windows tools write UTF-16 (with a byte-order mark): such a
+    stream is recoded to UTF-8 as it is read, so its lines split where the text's do."""
+    codec = _unicode_bom(stream.peek(4)[:4])
+    if codec is None:
+        return stream
+    return codecs.EncodedFile(stream, "utf-8", codec)  # type: ignore[return-value]
 
 
 def _jsonl_records(
@@ -454,22 +492,33 @@ def _skip_rest_of_line(stream: BinaryIO | io.BufferedReader) -> int:
 
 
 def _jsonl_line_record(line: bytes, where: str, max_line_chars: int) -> Record:
+    warning = None
     try:
         decoded = line.decode("utf-8")
     except UnicodeDecodeError:
         try:  # JSONL should be UTF-8, but a legacy export is better read than refused
-            decoded, _ = decode_bytes(line)
+            decoded, encoding = decode_bytes(line)
         except InputError as exc:
             return Record(where, error=f"{where}: {exc}")
+        warning = decoding_warning(where, encoding)
     try:
         obj = json.loads(decoded)
     except json.JSONDecodeError as exc:
-        return Record(where, error=f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+        return Record(where, error=f"{where}: not valid JSON ({_json_problem(exc)})")
     except RecursionError:
         return Record(where, error=f"{where}: not valid JSON (nested too deeply)")
     if not isinstance(obj, dict):
         return Record(where, error=f"{where}: expected a JSON object, got {type(obj).__name__}")
-    return record_from_dict(obj, default_id=where, where=where, max_line_chars=max_line_chars)
+    record = record_from_dict(obj, default_id=where, where=where, max_line_chars=max_line_chars)
+    if warning:
+        record.warnings.append(warning)
+    return record
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The decoder's message and column, with one "at" (some messages end in their own:
+    "Invalid control character at")."""
+    return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
 
 
 class _Prefixed(io.RawIOBase):
@@ -488,9 +537,22 @@ class _Prefixed(io.RawIOBase):
             buffer[:n] = self._prefix[:n]
             self._prefix = self._prefix[n:]
             return n
-        data = self._stream.read(len(buffer))
+        data = self._read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+    def _read(self, size: int) -> bytes:
+        """What the stream has now, up to `size` (read1: a pipe's first record is cleaned as
+        soon as it arrives, not when 64 KB have); a plain read where there is no read1."""
+        read1 = getattr(self._stream, "read1", None)
+        return read1(size) if read1 is not None else self._stream.read(size)
+
+
+def _starts_jsonl(head: bytes) -> bool:
+    """Whether a stream's first bytes start a JSON object (after a BOM and white space)."""
+    codec = _unicode_bom(head)
+    text = head.decode(codec, errors="ignore") if codec else head.decode("utf-8", "ignore")
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
 
 
 def _stdin_records(stream: BinaryIO, max_bytes: int, max_line_chars: int) -> Iterator[Record]:
@@ -499,17 +561,18 @@ def _stdin_records(stream: BinaryIO, max_bytes: int, max_line_chars: int) -> Ite
     chunks: list[bytes] = []
     total = 0
     first = b""
+    read_now = getattr(stream, "read1", stream.read)  # what has arrived, not a full 64 KB
     try:
-        while not first.strip(b" \t\r\n") and total <= max_bytes:
-            chunk = stream.read(65536)
+        while len(first.strip(b" \t\r\n\x00")) < 4 and total <= max_bytes:
+            chunk = read_now(65536)
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
             first = b"".join(chunks)
-        if first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        if _starts_jsonl(first):
             reader = io.BufferedReader(_Prefixed(first, stream))
-            yield from _jsonl_records(reader, STDIN_ID, max_bytes, max_line_chars)
+            yield from _jsonl_records(_as_utf8(reader), STDIN_ID, max_bytes, max_line_chars)
             return
         while total <= max_bytes:
             chunk = stream.read(min(1 << 20, max_bytes + 1 - total))

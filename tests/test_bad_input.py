@@ -139,6 +139,36 @@ def test_one_megabyte_single_line(capsys, tmp_path: Path) -> None:
     assert words(" ".join(ln.text for ln in article.lines)) == words(line)
 
 
+def _one_line_article(chars: int) -> str:
+    """A long news story on one line (a scraper that dropped every line break): sentences of
+    one topic, none repeated."""
+    rng = random.Random(5)
+    places = ["Leeds", "Bristol", "the old harbour", "the northern district", "the city centre"]
+    sentences = []
+    for n in range(chars // 60):
+        sentences.append(
+            f"The council said on {rng.choice(['Monday', 'Tuesday', 'Friday'])} that "
+            f"{100 + 7 * n} new homes would be built in {rng.choice(places)} by {2027 + n % 9}, "
+            f"and that {rng.choice(['residents', 'planners', 'builders'])} had been consulted "
+            f"{n % 12 + 2} times."
+        )
+    return " ".join(sentences)[:chars].rsplit(". ", 1)[0] + "."
+
+
+@pytest.mark.parametrize("kind", ["text", "html"])
+def test_one_line_article_is_kept_in_paragraph_sized_lines(tmp_path: Path, kind: str) -> None:
+    """A whole story on one 300,000-character line is cut at sentence ends into lines the
+    classifier can judge; the article keeps (nearly) all of it, and a warning says it was cut.
+    The model judged 100,000-character pieces of such prose boilerplate."""
+    line = _one_line_article(300_000)
+    content = line if kind == "text" else f"<html><body><h1>Homes</h1><p>{line}</p></body></html>"
+    (article,) = clean_many([{"id": "x", kind: content}])
+    assert article.ok, article.error
+    assert len(words(article.body)) >= 0.95 * len(words(line))
+    assert all(len(ln.text) <= 2_000 for ln in article.lines)
+    assert any("cut at sentence ends" in w for w in article.warnings), article.warnings
+
+
 def test_html_with_no_body(capsys, tmp_path: Path) -> None:
     bad = tmp_path / "nobody.html"
     bad.write_text("<html><head><title>x</title></head></html>")

@@ -89,6 +89,34 @@ def test_invalid_utf8_latin1_text_is_detected_with_words_intact() -> None:
     assert encoding == "cp1252"
 
 
+def test_utf8_with_one_stray_latin1_byte_stays_utf8() -> None:
+    # a latin-1 "é" pasted into a UTF-8 article: reading the whole page as a single-byte code
+    # page would garble every curly quote and dash; only the stray byte is lost
+    data = (SMART + " Tokyo ").encode("utf-8") + "é".encode("latin-1") + SMART.encode("utf-8")
+    text, encoding = decode_bytes(data)
+    assert text == SMART + " Tokyo \ufffd" + SMART
+    assert encoding.startswith("utf-8 (1 byte not valid UTF-8")
+
+
+def test_declared_utf8_page_with_a_stray_byte_stays_utf8() -> None:
+    page = '<meta charset="utf-8"><p>' + FRENCH + " "
+    data = page.encode("utf-8") + "©".encode("latin-1") + b" 2024</p>"
+    text, _ = decode_bytes(data)
+    assert FRENCH in text and "\ufffd 2024" in text
+
+
+def test_stray_byte_is_a_warning_on_the_record_and_the_article(tmp_path: Path) -> None:
+    path = tmp_path / "stray.txt"
+    path.write_bytes(SMART.encode("utf-8") + b" \xe9 " + SMART.encode("utf-8"))
+    (rec,) = _records([path])
+    assert rec.text is not None and SMART in rec.text
+    assert rec.warnings == [f"{path}: 1 byte not valid UTF-8, replaced with U+FFFD"]
+    from cleaner.clean import clean, clean_record
+
+    assert rec.warnings[0] in clean_record(rec).warnings
+    assert any("not valid UTF-8" in w for w in clean(path.read_bytes()).warnings)
+
+
 def test_cp1252_smart_quotes() -> None:
     text, encoding = decode_bytes((SMART + "\n").encode("cp1252"))
     assert text.strip() == SMART
@@ -284,3 +312,56 @@ def test_stdin_long_jsonl_stream_is_read_past_the_sniff_buffer() -> None:
     recs = list(iter_records(["-"], stdin=io.BytesIO(rows)))
     assert [r.id for r in recs] == [str(i) for i in range(3000)]
     assert all(r.text == "t" * 100 for r in recs)
+
+
+def _utf16_jsonl(rows: list[dict]) -> bytes:
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in rows)
+    return ("\ufeff" + text).encode("utf-16-le")  # what Windows tools write
+
+
+UTF16_ROWS = [{"id": "a", "text": FRENCH}, {"id": "b", "text": SMART}]
+
+
+def test_utf16_jsonl_file_is_recoded(tmp_path: Path) -> None:
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(_utf16_jsonl(UTF16_ROWS))
+    recs = _records([path])
+    assert [(r.id, r.text, r.error) for r in recs] == [("a", FRENCH, None), ("b", SMART, None)]
+
+
+def test_utf16_jsonl_on_stdin_is_recoded() -> None:
+    recs = list(iter_records(["-"], stdin=io.BytesIO(_utf16_jsonl(UTF16_ROWS))))
+    assert [(r.id, r.text) for r in recs] == [("a", FRENCH), ("b", SMART)]
+
+
+class _Trickle(io.RawIOBase):
+    """A pipe whose writer sends one line and then waits: read1 returns what has arrived; a
+    read that waits for a full buffer would hang, so it fails the test instead."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = list(chunks)
+        self.served = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        self.served += 1
+        return self.chunks.pop(0) if self.chunks else b""
+
+    def read(self, size: int = -1) -> bytes:
+        raise AssertionError("waited for a full buffer: the first record would wait for EOF")
+
+
+def test_stdin_jsonl_first_record_comes_before_the_rest_arrives() -> None:
+    first = json.dumps({"id": "r1", "text": "First story."}).encode() + b"\n"
+    later = json.dumps({"id": "r2", "text": "Second story."}).encode() + b"\n"
+    pipe = _Trickle([first, later])
+    records = iter_records(["-"], stdin=pipe)  # type: ignore[arg-type]
+    assert next(records).id == "r1"
+    assert pipe.served == 1  # the second line had not been asked for yet
+    assert [r.id for r in records] == ["r2"]
+
+
+def test_json_error_message_says_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": "x", "text": "a\tb"}\n')
+    (rec,) = _records([path])
+    assert rec.error == f"{path}:1: not valid JSON (Invalid control character at column 23)"
