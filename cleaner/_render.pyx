@@ -232,7 +232,7 @@ cdef int _append_line_text(Buf* b, const unsigned char* s, Py_ssize_t n) except 
 
 # The character sets of text.py this module implements: configure() refuses others.
 INVISIBLE_OR_CONTROL_PATTERN = (
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    "[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
 ODD_SPACE_PATTERN = r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 SPACES_PATTERN = r"  +"
@@ -259,7 +259,7 @@ cdef inline int _char_class(Py_UCS4 cp) noexcept:
         return DROP_CHAR
     if cp == 0xA0 or cp == 0x1680 or 0x2000 <= cp <= 0x200A or cp == 0x202F or cp == 0x205F:
         return SPACE_CHAR
-    if 0x200B <= cp <= 0x200D or cp == 0x2060 or cp == 0xFEFF:
+    if cp == 0x200B or cp == 0x2060 or cp == 0xFEFF:
         return DROP_CHAR
     if cp == 0x3000:
         return SPACE_CHAR

@@ -40,7 +40,8 @@ def test_normalise_changes_no_words() -> None:
         ("a\u2028b\x85c", "a\nb\nc"),  # Unicode line and paragraph separators
         ("a\x0bb\x0cc", "abc"),  # in ASCII text with no \r they are controls, and go
         ("a\x00b\x1fc\x7fd\x9fe", "abcde"),  # control characters go
-        ("x\u00ad\ufeffy\u200dz", "xyz"),  # soft hyphen, BOM and joiners are invisible
+        ("x\u00ad\ufeffy\u200bz", "xyz"),  # soft hyphen, BOM and zero-width space: invisible
+        ("x\u200cy\u200dz", "x\u200cy\u200dz"),  # the joiners spell words (Persian, emoji)
         ("a \u3000\u00a0 \tb", "a b"),  # every kind of space run is one space
     ],
 )
