@@ -61,6 +61,20 @@ def _fields_of(line: Line) -> tuple:
 _OWN_FIELDS = frozenset(
     ("id", "title", "byline", "body", "outlet", "captions", "error", "warnings", "lines")
 )
+INPUT_FIELD = "input"
+"""Holds the input record's fields named like ours, when it has any (see `Article.to_dict`)."""
+
+
+def _passed_through(meta: dict) -> dict:
+    """The input record's own fields for the output. Fields named like ours never shadow them
+    (an input field named "error" must not make a cleaned record look failed), nor are they lost:
+    they go, in input order, under "input" (as does an input field named "input" then)."""
+    if _OWN_FIELDS.isdisjoint(meta):
+        return dict(meta)
+    moved = {k: v for k, v in meta.items() if k in _OWN_FIELDS or k == INPUT_FIELD}
+    out = {k: v for k, v in meta.items() if k not in moved}
+    out[INPUT_FIELD] = moved
+    return out
 
 
 @dataclass(slots=True)
@@ -84,9 +98,7 @@ class Article:
 
     def to_dict(self, with_lines: bool = False) -> dict:
         """The JSON shape of the CLI's json/jsonl output (a stable contract)."""
-        # passed-through fields never shadow ours (an input field named "error" must not make a
-        # cleaned record look failed)
-        out: dict = {k: v for k, v in self.meta.items() if k not in _OWN_FIELDS}
+        out = _passed_through(self.meta)
         out.update(
             {
                 "id": self.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Modules that each define `register(subparsers)`; a module's subcommand sets `func(args) -> int`.
@@ -55,8 +56,23 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other tools
+        discard_stdout()
         return 0
+
+
+def discard_stdout() -> None:
+    """Point the process's stdout at /dev/null, so the flush Python does at exit neither fails
+    nor prints `Exception ignored` (and exit 120) after a broken pipe or a full disk. Only the
+    real stdout: a replaced sys.stdout (tests, embedding) is left alone."""
+    if sys.stdout is not sys.__stdout__ or sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -2,12 +2,18 @@
 `cleaner.sources.iter_records` and `cleaner.batch.clean_many`.
 
 Exit codes: 0 every input cleaned; 1 some inputs failed (their error records are written, the
-rest is cleaned); 2 usage error, model not loadable, or nothing could be read.
+rest is cleaned); 2 usage error, model not loadable, or nothing could be read; 3 the output could
+not be written (the output folder cannot be made or is not a folder, no permission, disk full, a
+file name the file system refuses): stderr says which output and why, and the output is incomplete.
+3 wins over 1 and 2, so a pipeline knows its output is not whole; a reader that goes away (`| head`)
+is not an error (exit 0, nothing on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -20,6 +26,7 @@ from typing import Any, TextIO
 
 from .article import Article
 from .batch import clean_many
+from .cli import discard_stdout
 from .sources import (
     DEFAULT_MAX_BYTES,
     HTML_SUFFIXES,
@@ -38,7 +45,7 @@ JSONL_NAME = "cleaned.jsonl"
 DOC_SEPARATOR = "\f"
 """In `--format text` on one stream, documents are separated by a line holding only a form feed."""
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="clean raw scrapes (text, HTML, JSONL) into articles",
         description="Clean raw news scrapes: files, folders (recursive), JSONL, or stdin.",
         epilog="exit codes: 0 all inputs cleaned; 1 some inputs failed (error records written, "
-        "the rest cleaned); 2 usage error or nothing could be read",
+        "the rest cleaned); 2 usage error or nothing could be read; 3 the output could not be "
+        "written (no permission, disk full, not a folder, ...): it is incomplete",
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders; none or '-' reads stdin"
@@ -70,7 +78,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
         help=f"refuse documents larger than this (default {DEFAULT_MAX_BYTES:,})",
     )  # fmt: skip
-    parser.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    parser.add_argument(
+        "--model", metavar="DIR", help="model folder, the one holding model.json (default: the "
+        "shipped model)",
+    )  # fmt: skip
     parser.add_argument(
         "--site-boilerplate", action="store_true",
         help="read the batch first and treat lines recurring on many pages of one site (JSONL "
@@ -90,6 +101,24 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class _NotAModelFolder(ValueError):
+    """--model named a file that is not in a model folder."""
+
+
+def _model_folder(path: str | None) -> str | None:
+    """--model takes the folder holding model.json; a file in one (model.json, weights.npz) is
+    taken to mean its folder, since that is what people paste."""
+    if not path or not os.path.isfile(path):
+        return path
+    folder = os.path.dirname(path) or "."
+    if not os.path.isfile(os.path.join(folder, "model.json")):
+        raise _NotAModelFolder(
+            f"cannot load {path}: a file, not a model folder (give the folder that holds "
+            "model.json)"
+        )
+    return folder
+
+
 def _load_model(path: str | None) -> Any:
     """Load the model once in the parent, so a bad --model fails fast with exit 2 and forked
     workers share it. Without cleaner.model (a partial install) the cleaner loads its own."""
@@ -102,45 +131,110 @@ def _load_model(path: str | None) -> Any:
     return load_model(path) if path else load_model()
 
 
+class OutputError(Exception):
+    """Output that could not be written. `fatal` (no permission, disk full, a broken stream)
+    stops the run, since nothing more can be written; otherwise the file system refused only
+    this record's file (its name) and the batch goes on."""
+
+    def __init__(self, where: object, exc: OSError | str, fatal: bool = True) -> None:
+        why = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        more = "" if fatal else "; the batch goes on without it"
+        super().__init__(f"cannot write to {where} ({why}){more}")
+        self.fatal = fatal
+
+
 def run(args: argparse.Namespace) -> int:
     paths: list[str] = list(args.paths) or [STDIN]
     try:
-        model = _load_model(args.model)
+        model = _load_model(_model_folder(args.model))
+    except _NotAModelFolder as exc:
+        _err(str(exc))
+        return EXIT_USAGE
     except Exception as exc:
         what = args.model or "the shipped model"
         _err(f"cannot load {what} ({type(exc).__name__}: {exc})")
         return EXIT_USAGE
     try:
         sink = _open_sink(args.format, args.output_dir)
-    except OSError as exc:
-        _err(f"cannot write to {args.output_dir} ({exc.strerror or exc})")
-        return EXIT_USAGE
+    except OutputError as exc:
+        _err(str(exc))
+        return EXIT_OUTPUT
+    files = _inputs(paths, args.output_dir)
 
-    files = list(expand_paths(paths))
     countable = all(f != STDIN and Path(f).suffix.lower() not in JSONL_SUFFIXES for f in files)
     tally = _Tally()
     records = tally.count_reads(iter_records(files, max_bytes=args.max_bytes))
     progress = _Progress(total=len(files) if countable else None, enabled=_stderr_is_tty())
     try:
-        for article in clean_many(
-            records, model=model, parallel=args.parallel, site_boilerplate=args.site_boilerplate
-        ):
+        try:
+            _clean_into(sink, records, args, model, tally, progress)
+        finally:
+            progress.finish(tally)
+            sink.close()
+    except OutputError as exc:
+        _err(str(exc))
+        return EXIT_OUTPUT
+    return _exit_code(tally)
+
+
+def _inputs(paths: list[str], output_dir: str | None) -> list[str]:
+    """The input files, none inside the output folder: those are this run's output (a
+    half-written cleaned.jsonl) or an earlier run's, not inputs. A file named on the command
+    line that is skipped gets a note."""
+    files = list(expand_paths(paths))
+    if output_dir is None:
+        return files
+    out = os.path.realpath(output_dir)
+    inside = {f for f in files if f != STDIN and _is_within(os.path.realpath(f), out)}
+    for name in paths:
+        if name in inside:
+            _err(f"skipping {name}: it is inside the output folder")
+    return [f for f in files if f not in inside]
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _clean_into(
+    sink: _StreamSink | _FolderSink,
+    records: Iterable[Record],
+    args: argparse.Namespace,
+    model: Any,
+    tally: _Tally,
+    progress: _Progress,
+) -> None:
+    """Clean every record and write its article; a fatal OutputError ends the batch early."""
+    articles = clean_many(
+        records, model=model, parallel=args.parallel, site_boilerplate=args.site_boilerplate
+    )
+    with contextlib.closing(articles):  # stops worker processes when the batch ends early
+        for article in articles:
             tally.done += 1
             if article.error is not None:
                 tally.failed += 1
                 if args.format == "text":  # the other formats carry it in the record
-                    _err(_named(article))
-            sink.write(article)
+                    progress.say(_named(article))
+            try:
+                sink.write(article)
+            except OutputError as exc:
+                if exc.fatal:
+                    raise
+                tally.unwritten += 1
+                progress.say(str(exc))
             progress.update(tally)
-    finally:
-        progress.finish()
-        sink.close()
 
+
+def _exit_code(tally: _Tally) -> int:
+    """The exit code for a finished batch, after a summary of what failed on stderr."""
     if tally.done == 0:
         _err("no input documents found")
         return EXIT_USAGE
     if tally.failed:
         _err(f"{tally.failed} of {tally.done} inputs failed; see error records")
+    if tally.unwritten:
+        _err(f"{tally.unwritten} of {tally.done} outputs could not be written")
+        return EXIT_OUTPUT
     if tally.read_failed == tally.done:
         return EXIT_USAGE  # nothing could be read
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
@@ -151,6 +245,7 @@ class _Tally:
         self.done = 0
         self.failed = 0
         self.read_failed = 0
+        self.unwritten = 0  # outputs the file system refused (one name each)
 
     def count_reads(self, records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
@@ -176,7 +271,8 @@ def _stderr_is_tty() -> bool:
 
 
 class _Progress:
-    """`count/total, rate` on one stderr line, redrawn at most 5 times a second; terminals only."""
+    """`count/total, rate` on one stderr line, redrawn at most 5 times a second; terminals only.
+    The last drawing shows the final count; a message in between gets a line of its own."""
 
     def __init__(self, total: int | None, enabled: bool) -> None:
         self.total = total
@@ -184,21 +280,34 @@ class _Progress:
         self.start = time.monotonic()
         self.last = 0.0
         self.shown = False
+        self.width = 0  # characters of the progress line now on screen
 
-    def update(self, tally: _Tally) -> None:
+    def update(self, tally: _Tally, force: bool = False) -> None:
         now = time.monotonic()
-        if not self.enabled or now - self.last < 0.2:
+        if not self.enabled or (not force and now - self.last < 0.2):
             return
         self.last = now
         rate = tally.done / max(now - self.start, 1e-9)
         count = f"{tally.done}/{self.total}" if self.total else str(tally.done)
         failed = f", {tally.failed} failed" if tally.failed else ""
-        sys.stderr.write(f"\rcleaner clean: {count} inputs{failed}, {rate:.1f}/s ")
+        line = f"cleaner clean: {count} inputs{failed}, {rate:.1f}/s "
+        sys.stderr.write("\r" + line)
         sys.stderr.flush()
         self.shown = True
+        self.width = len(line)
 
-    def finish(self) -> None:
+    def say(self, message: str) -> None:
+        """`message` on stderr, on a line of its own: the progress line is wiped first (and drawn
+        again at the next update), not left in front of it."""
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            self.width = 0
+            self.last = 0.0
+        _err(message)
+
+    def finish(self, tally: _Tally) -> None:
         if self.shown:
+            self.update(tally, force=True)
             sys.stderr.write("\n")
             sys.stderr.flush()
 
@@ -250,17 +359,24 @@ def render_labels(article: Article) -> str:
 
 
 class _StreamSink:
-    """All articles on one stream (stdout, or cleaned.jsonl in the output folder)."""
+    """All articles on one stream (stdout, or cleaned.jsonl in the output folder). A write that
+    fails raises OutputError naming `name`; the stream is then dropped, not written again."""
 
-    def __init__(self, fmt: str, stream: TextIO, owned: bool = False) -> None:
+    def __init__(self, fmt: str, stream: TextIO, name: str, owned: bool = False) -> None:
         self.fmt = fmt
         self.stream = stream
+        self.name = name
         self.owned = owned
         self.count = 0
         self.held: Article | None = None  # json: one article is an object, several an array
+        self.broken = False
 
     def write(self, article: Article) -> None:
         self.count += 1
+        with self._failing():
+            self._write(article)
+
+    def _write(self, article: Article) -> None:
         if self.fmt == "jsonl":
             self.stream.write(render_jsonl(article))
         elif self.fmt == "json":
@@ -279,18 +395,48 @@ class _StreamSink:
             )
 
     def close(self) -> None:
-        if self.fmt == "json":
-            if self.held is not None:
-                self.stream.write(render_json(self.held) + "\n")
-            elif self.count > 1:
-                self.stream.write("\n]\n")
-        self.stream.flush()
+        if self.broken:
+            return
+        with self._failing():
+            if self.fmt == "json":
+                if self.held is not None:
+                    self.stream.write(render_json(self.held) + "\n")
+                elif self.count > 1:
+                    self.stream.write("\n]\n")
+            self.stream.flush()
+            if self.owned:
+                self.stream.close()
+
+    @contextlib.contextmanager
+    def _failing(self) -> Iterator[None]:
+        """OSError as OutputError (BrokenPipeError stays itself: the reader left, `cleaner.cli`
+        ends quietly); either way the stream is given up."""
+        try:
+            yield
+        except OSError as exc:
+            self.broken = True
+            self._drop()
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise OutputError(self.name, exc) from exc
+
+    def _drop(self) -> None:
+        """Give up the stream without a second error: a file is closed (what it could not
+        write is lost), stdout is pointed at /dev/null for the flush at exit."""
         if self.owned:
-            self.stream.close()
+            with contextlib.suppress(OSError):
+                self.stream.close()
+        elif self.stream is sys.stdout:
+            discard_stdout()
 
 
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.split("\n"))
+
+
+_NAME_ERRNOS = frozenset((errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL, errno.EISDIR))
+"""Errors that refuse one file name (too long, not encodable here, a folder of that name), not
+the folder: the batch goes on without that record's file."""
 
 
 class _FolderSink:
@@ -302,34 +448,65 @@ class _FolderSink:
         self.used: set[str] = set()
 
     def write(self, article: Article) -> None:
-        name = safe_name(article.id, self.used) + EXTENSIONS[self.fmt]
+        path = self.folder / (safe_name(article.id, self.used) + EXTENSIONS[self.fmt])
         render = {"text": render_text, "json": render_json, "labels": render_labels}[self.fmt]
         body = render(article)
-        (self.folder / name).write_text(body if body.endswith("\n") else body + "\n", "utf-8")
+        try:
+            _write_file(path, body if body.endswith("\n") else body + "\n")
+        except OSError as exc:
+            raise OutputError(path, exc, fatal=exc.errno not in _NAME_ERRNOS) from exc
 
     def close(self) -> None:
         pass
 
 
+def _write_file(path: Path, text: str) -> None:
+    """Write `text` to `path` (UTF-8). A file the write fails in (disk full) is removed, so
+    every file in the output folder is whole."""
+    handle = path.open("w", encoding="utf-8")
+    try:
+        with handle:
+            handle.write(text)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+
+
 def _open_sink(fmt: str, output_dir: str | None) -> _StreamSink | _FolderSink:
+    """Where the articles go; OutputError when the output folder cannot be used."""
     if output_dir is None:
-        return _StreamSink(fmt, sys.stdout)
+        return _StreamSink(fmt, sys.stdout, "stdout")
     folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":
-        return _StreamSink(fmt, (folder / JSONL_NAME).open("w", encoding="utf-8"), owned=True)
-    return _FolderSink(fmt, folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(output_dir, "exists and is not a folder") from None
+    except OSError as exc:
+        raise OutputError(output_dir, exc) from exc
+    if fmt != "jsonl":
+        return _FolderSink(fmt, folder)
+    path = folder / JSONL_NAME
+    try:
+        stream = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(path, exc) from exc
+    return _StreamSink(fmt, stream, str(path), owned=True)
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 _MAX_NAME = 120
+_MAX_NAME_BYTES = 180
+"""Longest name (without extension) in UTF-8 bytes: file systems count bytes (255 on most), and
+"-N" for clashes and the longest extension (".labels.tsv") must still fit."""
 
 
 def safe_name(record_id: str, used: set[str]) -> str:
     """A file name (no extension) for an output: the id with path separators and anything
     unusual turned into "_", the input's own extension dropped, absolute paths made relative
-    to the working directory, long ids shortened with a hash, and clashes numbered (-2, -3 …)."""
+    to the working directory, long ids (over 120 characters or 180 UTF-8 bytes) shortened with
+    a hash, and clashes numbered (-2, -3 …)."""
     base = record_id
     if os.path.isabs(base):
         rel = os.path.relpath(base)
@@ -338,11 +515,16 @@ def safe_name(record_id: str, used: set[str]) -> str:
     if suffix.lower() in _KNOWN_SUFFIXES:
         base = stem
     base = _UNSAFE.sub("_", base).strip("._") or "document"
-    if len(base) > _MAX_NAME:
+    if len(base) > _MAX_NAME or len(base.encode("utf-8")) > _MAX_NAME_BYTES:
         digest = hashlib.sha1(record_id.encode("utf-8", "replace")).hexdigest()[:12]
-        base = f"{base[: _MAX_NAME - 13]}-{digest}"
+        base = f"{_utf8_prefix(base[: _MAX_NAME - 13], _MAX_NAME_BYTES - 13)}-{digest}"
     name, n = base, 2
     while name.lower() in used or name.lower() == Path(JSONL_NAME).stem:
         name, n = f"{base}-{n}", n + 1
     used.add(name.lower())
     return name
+
+
+def _utf8_prefix(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-8 bytes, cut between characters."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")

@@ -21,8 +21,9 @@ import codecs
 import io
 import json
 import re
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -391,14 +392,60 @@ def iter_records(
     first non-space character is `{`, else sniffed the same way. Never raises for bad input."""
     for name in expand_paths(paths):
         if name == STDIN:
-            yield from _stdin_records(stdin or sys.stdin.buffer, max_bytes, max_line_chars)
+            yield from _stream_records(stdin or sys.stdin.buffer, max_bytes, max_line_chars)
             continue
         path = Path(name)
         kind = _kind_of(path)
-        if kind == "jsonl":
+        if _is_pipe(path):  # <(zcat feed.jsonl), /dev/stdin: read as stdin is
+            yield from _pipe_records(path, name, max_bytes, max_line_chars)
+        elif kind == "jsonl" or (kind == "auto" and _starts_with_a_json_object(path)):
             yield from _jsonl_file_records(path, name, max_bytes, max_line_chars)
         else:
             yield _file_record(path, name, kind, max_bytes, max_line_chars)
+
+
+def _is_pipe(path: Path) -> bool:
+    """A FIFO or character device (what process substitution and /dev/stdin name)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _pipe_records(path: Path, name: str, max_bytes: int, max_line_chars: int) -> Iterator[Record]:
+    return _opened(path, name, lambda h: _stream_records(h, max_bytes, max_line_chars, name))
+
+
+def _opened(
+    path: Path, name: str, read: Callable[[io.BufferedReader], Iterator[Record]]
+) -> Iterator[Record]:
+    """The records `read` makes of the opened file, or one error record naming it when it
+    cannot be opened."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
+        return
+    with handle:
+        yield from read(handle)
+
+
+def _starts_with_a_json_object(path: Path) -> bool:
+    """Whether a file of no known kind is JSONL: its first line is a whole JSON object (a
+    pretty-printed JSON document, whose first line is "{", stays one text document)."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(1 << 16)
+    except OSError:
+        return False  # _file_record says why
+    text = first.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    if not text.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except (json.JSONDecodeError, RecursionError):
+        return False
 
 
 def _file_record(path: Path, name: str, kind: str, max_bytes: int, max_line_chars: int) -> Record:
@@ -432,13 +479,10 @@ def _bytes_record(name: str, data: bytes, kind: str, max_line_chars: int) -> Rec
 def _jsonl_file_records(
     path: Path, name: str, max_bytes: int, max_line_chars: int
 ) -> Iterator[Record]:
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
-        return
-    with handle:
-        yield from _jsonl_records(_as_utf8(handle), name, max_bytes, max_line_chars)
+    def read(handle: io.BufferedReader) -> Iterator[Record]:
+        return _jsonl_records(_as_utf8(handle), name, max_bytes, max_line_chars)
+
+    return _opened(path, name, read)
 
 
 def _unicode_bom(head: bytes) -> str | None:
@@ -555,9 +599,11 @@ def _starts_jsonl(head: bytes) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("{")
 
 
-def _stdin_records(stream: BinaryIO, max_bytes: int, max_line_chars: int) -> Iterator[Record]:
-    """Stdin is JSONL (streamed line by line) when it starts with `{`, else one document that is
-    read in chunks and refused once it passes `max_bytes`."""
+def _stream_records(
+    stream: BinaryIO, max_bytes: int, max_line_chars: int, name: str = STDIN_ID
+) -> Iterator[Record]:
+    """Stdin (or a pipe) is JSONL (streamed line by line) when it starts with `{`, else one
+    document that is read in chunks and refused once it passes `max_bytes`."""
     chunks: list[bytes] = []
     total = 0
     first = b""
@@ -572,7 +618,7 @@ def _stdin_records(stream: BinaryIO, max_bytes: int, max_line_chars: int) -> Ite
             first = b"".join(chunks)
         if _starts_jsonl(first):
             reader = io.BufferedReader(_Prefixed(first, stream))
-            yield from _jsonl_records(_as_utf8(reader), STDIN_ID, max_bytes, max_line_chars)
+            yield from _jsonl_records(_as_utf8(reader), name, max_bytes, max_line_chars)
             return
         while total <= max_bytes:
             chunk = stream.read(min(1 << 20, max_bytes + 1 - total))
@@ -581,9 +627,9 @@ def _stdin_records(stream: BinaryIO, max_bytes: int, max_line_chars: int) -> Ite
             chunks.append(chunk)
             total += len(chunk)
     except OSError as exc:
-        yield Record(STDIN_ID, error=f"{STDIN_ID}: cannot read ({exc})")
+        yield Record(name, error=f"{name}: cannot read ({exc})")
         return
     if total > max_bytes:
-        yield Record(STDIN_ID, error=f"{STDIN_ID}: " + _too_big("input", None, max_bytes))
+        yield Record(name, error=f"{name}: " + _too_big("input", None, max_bytes))
         return
-    yield _bytes_record(STDIN_ID, b"".join(chunks), "auto", max_line_chars)
+    yield _bytes_record(name, b"".join(chunks), "auto", max_line_chars)

@@ -365,3 +365,36 @@ def test_json_error_message_says_at_once(tmp_path: Path) -> None:
     path.write_bytes(b'{"id": "x", "text": "a\tb"}\n')
     (rec,) = _records([path])
     assert rec.error == f"{path}:1: not valid JSON (Invalid control character at column 23)"
+
+
+def test_a_pipe_is_read_like_stdin(tmp_path: Path) -> None:
+    """Process substitution (`cleaner clean <(zcat feed.jsonl.gz)`) names a FIFO; it was
+    refused as "not a regular file"."""
+    import os
+    import threading
+
+    fifo = tmp_path / "feed"
+    os.mkfifo(fifo)
+    rows = b'{"id": "a", "text": "First story."}\n{"id": "b", "text": "Second story."}\n'
+    writer = threading.Thread(target=fifo.write_bytes, args=(rows,))
+    writer.start()
+    recs = _records([fifo])
+    writer.join()
+    assert [(r.id, r.text, r.error) for r in recs] == [
+        ("a", "First story.", None),
+        ("b", "Second story.", None),
+    ]
+
+
+def test_a_file_of_no_known_kind_whose_first_line_is_a_json_object_is_jsonl(
+    tmp_path: Path,
+) -> None:
+    feed = tmp_path / "feed.json"  # JSONL saved as .json
+    feed.write_text('{"id": "a", "text": "First."}\n{"id": "b", "text": "Second."}\n')
+    pretty = tmp_path / "one.json"  # one pretty-printed object: one document, as before
+    pretty.write_text('{\n  "id": "c",\n  "text": "Third."\n}\n')
+    prose = tmp_path / "notes.dat"
+    prose.write_text('{"a": 1} is how a JSON object looks.\n')
+    recs = _records([feed, pretty, prose])
+    assert [r.id for r in recs] == ["a", "b", str(pretty), str(prose)]
+    assert recs[2].text is not None and recs[3].text is not None
