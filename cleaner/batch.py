@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .article import Article
 from .recurring import UnknownSite
-from .sources import Record, record_from_dict, record_from_text
+from .sources import Record, record_from_bytes, record_from_dict, record_from_text
 from .workers import fork_context, run_in_order
 
 if TYPE_CHECKING:
@@ -46,17 +46,20 @@ def resolve_model(model: Any = None) -> Any:
     return model
 
 
-def as_record(item: Record | dict | str, n: int) -> Record:
-    """Accept what users have at hand: a Record, a dict like a JSONL object, or a raw string
-    (HTML if it looks like HTML, else text). Records without an id get their position."""
+def as_record(item: Record | dict | str | bytes, n: int) -> Record:
+    """Accept what users have at hand: a Record, a dict like a JSONL object, or a raw page as
+    str or bytes (bytes decoded as files are; HTML if it looks like HTML, else text), as
+    `clean()` does. Records without an id get their position."""
     if isinstance(item, Record):
         return item
     if isinstance(item, dict):
         return record_from_dict(item, default_id=str(n), where=f"record {n}")
     if isinstance(item, str):
         return record_from_text(str(n), item)
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return record_from_bytes(str(n), bytes(item))
     kind = type(item).__name__
-    return Record(str(n), error=f"record {n}: expected a Record, dict or str, got {kind}")
+    return Record(str(n), error=f"record {n}: expected a Record, dict, str or bytes, got {kind}")
 
 
 def clean_one(record: Record, model: Any = None, site_lines: Any = None) -> Article:

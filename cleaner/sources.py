@@ -464,6 +464,12 @@ def _file_record(path: Path, name: str, kind: str, max_bytes: int, max_line_char
     return _bytes_record(name, data, kind, max_line_chars)
 
 
+def record_from_bytes(rec_id: str, data: bytes, *, kind: str = "auto") -> Record:
+    """A Record from a document's bytes, decoded as files are (see decode_bytes); binary
+    content becomes an error record."""
+    return _bytes_record(rec_id, data, kind, DEFAULT_MAX_LINE_CHARS)
+
+
 def _bytes_record(name: str, data: bytes, kind: str, max_line_chars: int) -> Record:
     try:
         text, encoding = decode_bytes(data)

@@ -274,14 +274,18 @@ def _echo(record: Record, *, model: object = None) -> Article:
     return Article(id=record.id, body=(record.text or record.html or "").upper(), meta=record.meta)
 
 
-def test_clean_many_accepts_records_dicts_and_strings(monkeypatch) -> None:
+def test_clean_many_accepts_records_dicts_strings_and_bytes(monkeypatch) -> None:
     monkeypatch.setattr(batch, "_clean_record", _echo)
     items = [Record("r", text="a"), {"id": "d", "text": "b", "k": 1}, "c", {"nothing": 1}, 42]
+    french = "Le café de la gare était fermé, déjà."
+    items += [french.encode("cp1252"), b"\x89PNG\r\n\x1a\n\x00\x00"]  # bytes, as clean() takes
     out = list(clean_many(items))
-    assert [a.id for a in out] == ["r", "d", "2", "3", "4"]
+    assert [a.id for a in out] == ["r", "d", "2", "3", "4", "5", "6"]
     assert [a.body for a in out[:3]] == ["A", "B", "C"] and out[1].meta == {"k": 1}
     assert out[3].error == "record 3: has neither 'text' nor 'html'"
-    assert out[4].error == "record 4: expected a Record, dict or str, got int"
+    assert out[4].error == "record 4: expected a Record, dict, str or bytes, got int"
+    assert out[5].body == french.upper()
+    assert out[6].error == "6: binary content (looks like PNG)"
 
 
 @pytest.mark.parametrize("parallel", [1, 2])
