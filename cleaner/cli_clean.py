@@ -16,6 +16,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import math
 import os
 import re
 import sys
@@ -145,6 +146,8 @@ class OutputError(Exception):
 
 def run(args: argparse.Namespace) -> int:
     paths: list[str] = list(args.paths) or [STDIN]
+    if not args.paths and _stdin_is_a_terminal():  # else it looks like a hang
+        _err("reading a page from the terminal; end it with Ctrl-D (or give files or folders)")
     try:
         model = _load_model(_model_folder(args.model))
     except _NotAModelFolder as exc:
@@ -175,6 +178,13 @@ def run(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_OUTPUT
     return _exit_code(tally)
+
+
+def _stdin_is_a_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no stdin, a closed one, or a stand-in
+        return False
 
 
 def _inputs(paths: list[str], output_dir: str | None) -> list[str]:
@@ -323,13 +333,34 @@ def render_text(article: Article) -> str:
 
 def _dumps(obj: dict, indent: int | None = None) -> str:
     """JSON as UTF-8 text; a record holding a lone surrogate (a passed-through field, an id) is
-    written with \\u escapes instead, which round-trip exactly and no UTF-8 stream refuses."""
-    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    written with \\u escapes instead, which round-trip exactly and no UTF-8 stream refuses.
+    Passed-through NaN and infinities (Python's JSON reader takes them) become null, with a
+    warning: strict JSON readers refuse them."""
+    try:
+        text = json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        obj = _finite(obj)
+        obj["warnings"] = [*obj.get("warnings", []), _NON_FINITE]
+        text = json.dumps(obj, ensure_ascii=False, indent=indent)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = json.dumps(obj, ensure_ascii=True, indent=indent)
     return text
+
+
+_NON_FINITE = "a passed-through NaN or Infinity was written as null (JSON has neither)"
+
+
+def _finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float, however deeply nested, made None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def render_json(article: Article) -> str:

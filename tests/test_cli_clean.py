@@ -198,6 +198,32 @@ def test_no_path_reads_stdin(backend, capsys, monkeypatch) -> None:
     assert code == 0 and row["id"] == "<stdin>" and row["body"]
 
 
+class _Terminal(_Stdin):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_reading_a_terminal_says_how_to_end_it(backend, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal(ARTICLE.encode()))
+    code, out, err = run(capsys, "--format", "jsonl")
+    assert code == 0 and "end it with Ctrl-D" in err
+    monkeypatch.setattr(sys, "stdin", _Stdin(ARTICLE.encode()))  # a pipe: nothing to say
+    code, out, err = run(capsys, "--format", "jsonl")
+    assert code == 0 and err == ""
+
+
+def test_passed_through_nan_is_written_as_null(backend, capsys, monkeypatch) -> None:
+    """Python's JSON reader takes NaN, Infinity and 1e999; strict readers refuse them back."""
+    row = '{"id": "n", "text": %s, "score": NaN, "big": 1e999, "deep": {"x": [-Infinity, 1.5]}}'
+    monkeypatch.setattr(sys, "stdin", _Stdin((row % json.dumps(ARTICLE)).encode()))
+    for fmt in ("jsonl", "json"):
+        code, out, _ = run(capsys, "--format", fmt)
+        got = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in the output"))
+        assert (got["score"], got["big"], got["deep"]) == (None, None, {"x": [None, 1.5]})
+        assert any("NaN or Infinity" in w for w in got["warnings"]) and got["body"]
+        monkeypatch.setattr(sys, "stdin", _Stdin((row % json.dumps(ARTICLE)).encode()))
+
+
 def test_stdin_jsonl_counts_add_up(backend, capsys, monkeypatch) -> None:
     rows = [json.dumps({"id": f"r{i}", "text": ARTICLE}) for i in range(5)] + ["oops"]
     monkeypatch.setattr(sys, "stdin", _Stdin("\n".join(rows).encode()))
