@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from .article import LABELS, Article
@@ -213,16 +215,18 @@ def clean(
     *,
     id: str = "",
     kind: str = "auto",
-    model: LineModel | None = None,
+    model: LineModel | str | os.PathLike | None = None,
     site_lines: SiteLines | None = None,
 ) -> Article:
-    """Clean one page (plain-text scrape or HTML). `kind` is "auto", "text" or "html".
+    """Clean one page (plain-text scrape or HTML). `kind` is "auto", "text" or "html"; `model`
+    a loaded model, the path of a model folder (loaded once, then cached), or None for the
+    shipped one.
 
     `site_lines` (see `cleaner.recurring`) marks lines that recur across the site's pages in
     the batch as boilerplate. Bad content never raises: the returned Article's `error` says
     what went wrong. A missing or altered model does raise (ModelError): that is a set-up
     problem, not a bad input."""
-    model = model or load_model()
+    model = load_model(model) if isinstance(model, (str, os.PathLike)) else model or load_model()
     try:
         if isinstance(text_or_html, (bytearray, memoryview)):
             text_or_html = bytes(text_or_html)

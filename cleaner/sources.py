@@ -296,11 +296,17 @@ def wrap_long_lines(text: str, max_line_chars: int) -> str:
     return "\n".join(out)
 
 
+_JSON_TYPES = {
+    int: "a number", float: "a number", bool: "true or false", list: "an array", dict: "an object"
+}
+"""What a JSON value of each Python type was, in JSON's words."""
+
+
 def content_type_error(text: object, html: object) -> str | None:
     """What is wrong with a record's `text` / `html` fields when one is set but not a string."""
     for key, value in (("text", text), ("html", html)):
         if value is not None and not isinstance(value, str):
-            return f"'{key}' is a {type(value).__name__}, not a string"
+            return f"'{key}' is {_JSON_TYPES.get(type(value), type(value).__name__)}, not a string"
     return None
 
 
@@ -398,7 +404,7 @@ def iter_records(
         kind = _kind_of(path)
         if _is_pipe(path):  # <(zcat feed.jsonl), /dev/stdin: read as stdin is
             yield from _pipe_records(path, name, max_bytes, max_line_chars)
-        elif kind == "jsonl" or (kind == "auto" and _starts_with_a_json_object(path)):
+        elif kind == "jsonl" or (kind == "auto" and _starts_with_a_json_object(path, max_bytes)):
             yield from _jsonl_file_records(path, name, max_bytes, max_line_chars)
         else:
             yield _file_record(path, name, kind, max_bytes, max_line_chars)
@@ -431,17 +437,21 @@ def _opened(
         yield from read(handle)
 
 
-def _starts_with_a_json_object(path: Path) -> bool:
-    """Whether a file of no known kind is JSONL: its first line is a whole JSON object (a
-    pretty-printed JSON document, whose first line is "{", stays one text document)."""
+def _starts_with_a_json_object(path: Path, max_bytes: int) -> bool:
+    """Whether a file of no known kind is JSONL: its first line (UTF-8, or UTF-16/32 with a
+    BOM) is a whole JSON object, or starts one and is longer than a record may be (the JSONL
+    reader then says so). A pretty-printed JSON document, whose first line is "{", stays one
+    text document."""
     try:
         with path.open("rb") as handle:
-            first = handle.readline(1 << 16)
+            first = _as_utf8(handle).readline(max_bytes + 1)
     except OSError:
         return False  # _file_record says why
     text = first.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     if not text.startswith("{"):
         return False
+    if len(first) > max_bytes:
+        return text.startswith('{"')
     try:
         return isinstance(json.loads(text), dict)
     except (json.JSONDecodeError, RecursionError):

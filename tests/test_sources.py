@@ -264,7 +264,7 @@ def test_jsonl_records_ids_meta_and_errors(tmp_path: Path) -> None:
     assert recs[3].error == f"{path}:5: expected a JSON object, got list"
     assert recs[4].id == "7" and recs[4].error == f"{path}:6: has neither 'text' nor 'html'"
     assert recs[4].meta == {"title": "no text here"}
-    assert recs[5].error == f"{path}:7: 'text' is a int, not a string"
+    assert recs[5].error == f"{path}:7: 'text' is a number, not a string"
     assert (recs[6].html, recs[6].text) == ("<p>rich</p>", None)
 
 
@@ -398,3 +398,15 @@ def test_a_file_of_no_known_kind_whose_first_line_is_a_json_object_is_jsonl(
     recs = _records([feed, pretty, prose])
     assert [r.id for r in recs] == ["a", "b", str(pretty), str(prose)]
     assert recs[2].text is not None and recs[3].text is not None
+
+
+def test_utf16_or_long_first_line_jsonl_without_the_extension_is_jsonl(tmp_path: Path) -> None:
+    wide = tmp_path / "feed.dat"
+    wide.write_bytes(_utf16_jsonl(UTF16_ROWS))
+    assert [(r.id, r.text) for r in _records([wide])] == [("a", FRENCH), ("b", SMART)]
+    big = tmp_path / "pages.dat"  # a first record longer than a record may be
+    rows = [{"id": "big", "html": "<p>" + "x " * 600 + "</p>"}, {"id": "small", "text": FRENCH}]
+    big.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    recs = _records([big], max_bytes=1000)
+    assert [r.id for r in recs] == [f"{big}:1", "small"]
+    assert recs[0].error is not None and "over the 1 KB limit" in recs[0].error

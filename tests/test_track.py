@@ -160,8 +160,8 @@ def test_a_record_whose_text_is_not_a_string_fails_alone():
     recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}, {"id": "n", "text": 5},
             {"id": "h", "html": ["<p>x</p>"]}, {"id": "r", "text": WIRE}]
     reports = {r["id"]: r for r in track(recs, no_clean=True)}
-    assert reports["n"]["error"] == "n: 'text' is a int, not a string"
-    assert reports["h"]["error"] == "h: 'html' is a list, not a string"
+    assert reports["n"]["error"] == "n: 'text' is a number, not a string"
+    assert reports["h"]["error"] == "h: 'html' is an array, not a string"
     assert reports["r"]["wire_ids"] == ["w"]
 
 

@@ -1,0 +1,30 @@
+"""`clean()` takes what `clean_many` and `clean_frame` take for a model: a loaded one, a model
+folder's path, or None for the shipped one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import clean
+from cleaner.model import DEFAULT_MODEL_DIR, ModelError
+
+STORY = (
+    "Officials said on Monday that the new bridge across the river will open next spring after "
+    "years of delay, and that tolls will stay at their current level for at least a year.\n"
+    "The council voted to keep the old ferry running until the bridge opens, a spokesman said."
+)
+
+
+@pytest.mark.parametrize("given", [str, Path])
+def test_a_model_folder_path_is_loaded(given) -> None:
+    article = clean(STORY, model=given(DEFAULT_MODEL_DIR))
+    assert article.ok and article.body == clean(STORY).body
+
+
+def test_a_path_with_no_model_raises_model_error(tmp_path: Path) -> None:
+    """A set-up problem, not bad content: raised, as for an altered model (not an error
+    Article saying "internal error")."""
+    with pytest.raises(ModelError):
+        clean(STORY, model=tmp_path / "nothing-here")
