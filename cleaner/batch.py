@@ -232,6 +232,9 @@ def clean_frame(
     for column in (text_column_used, html_column, id_column):
         if column is not None and column not in df.columns:
             raise KeyError(f"clean_frame: no column {column!r} (columns: {list(df.columns)})")
+        if column is not None and isinstance(df[column], pd.DataFrame):
+            times = int((df.columns == column).sum())
+            raise ValueError(f"clean_frame: the frame has {times} columns named {column!r}")
 
     def cells(column: str | None) -> list:
         return df[column].tolist() if column is not None else [None] * len(df)

@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_USAGE
     except Exception as exc:
-        what = args.model or "the shipped model"
+        what = args.model or os.environ.get("CLEANER_MODEL") or "the shipped model"
         _err(f"cannot load {what} ({type(exc).__name__}: {exc})")
         return EXIT_USAGE
     try:

@@ -411,6 +411,9 @@ def test_clean_frame_keeps_index_and_columns(monkeypatch) -> None:
     assert missing["error"].iloc[1] == "1: row 1 has no string in 'text'"
     with pytest.raises(KeyError, match="no column 'body_text'"):
         clean_frame(df, text_column="body_text")
+    twice = pd.DataFrame([["a", "b"]], columns=["text", "text"])
+    with pytest.raises(ValueError, match="2 columns named 'text'"):
+        clean_frame(twice)
 
 
 def test_clean_frame_end_to_end(backend) -> None:
