@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
 from pathlib import Path
 
 from .corpora import CORPORA, GOLD_CONVENTION, default_shared_dir
-from .model import DEFAULT_MODEL_DIR
 
 
 def _word_model_kinds(value: str) -> tuple[str, ...]:
@@ -20,12 +21,32 @@ def _word_model_kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
+def _train_kinds(value: str) -> tuple[str, ...]:
+    """argparse type: which networks to train, 'text', 'html' or 'text,html' (a misspelt kind
+    trained nothing it was meant to)."""
+    kinds = _word_model_kinds(value)
+    if not kinds:
+        raise argparse.ArgumentTypeError("give text, html or text,html")
+    return tuple(dict.fromkeys(kinds))  # each once
+
+
 def _markup_model_kinds(value: str) -> tuple[str, ...]:
     """argparse type: 'html' or 'none' (text scrapes have no markup)."""
     kinds = _word_model_kinds(value)
     if "text" in kinds:
         raise argparse.ArgumentTypeError("text scrapes have no markup: give html or none")
     return kinds
+
+
+_DEFAULTS: dict = {
+    "kinds": ("text", "html"),
+    "max_iter": 60,
+    "seed": 0,
+    "split": "fit",
+    "word_model": ("text",),
+    "markup_model": ("html",),
+}
+"""`cleaner train`'s defaults, which the command recorded on the model card leaves out."""
 
 
 def register(sub) -> None:
@@ -36,31 +57,42 @@ def register(sub) -> None:
         default=["labelled"],
         help="folders of labelled documents (default: labelled)",
     )
-    p.add_argument("-o", "--out", default=str(DEFAULT_MODEL_DIR), help="model folder to write")
+    p.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        help="model folder to write (new, or a model folder to replace; the shipped one is "
+        "models/line-model)",
+    )
     p.add_argument(
         "--shared",
         default=None,
         help="folder with corpora/ (default ../shared beside the project); 'none' to skip",
     )
-    p.add_argument("--kinds", default="text,html", help="which networks to train")
-    p.add_argument("--max-iter", type=int, default=60)
+    p.add_argument(
+        "--kinds",
+        default=",".join(_DEFAULTS["kinds"]),
+        type=_train_kinds,
+        help="which networks to train: text, html or text,html (default; html needs the corpora)",
+    )
+    p.add_argument("--max-iter", type=int, default=_DEFAULTS["max_iter"])
     p.add_argument(
         "--seed",
         type=int,
-        default=0,
+        default=_DEFAULTS["seed"],
         help="first random seed of the networks (ensemble members use seed, seed+1, ...); "
         "retrain with a few seeds to see how much a score moves by chance alone",
     )
     p.add_argument(
         "--split",
         choices=("fit", "train"),
-        default="fit",
+        default=_DEFAULTS["split"],
         help="corpus pages to learn from: fit = all but the test sites (default); "
         "train = also leave out the dev sites, to choose settings on them",
     )
     p.add_argument(
         "--word-model",
-        default=("text",),
+        default=_DEFAULTS["word_model"],
         type=_word_model_kinds,
         metavar="KINDS",
         help="input kinds whose pass 1 also reads the word model (cleaner/lexical.py): "
@@ -68,7 +100,7 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--markup-model",
-        default=("html",),
+        default=_DEFAULTS["markup_model"],
         type=_markup_model_kinds,
         metavar="KINDS",
         help="input kinds whose pass 1 also reads the markup model (a word model over each "
@@ -163,20 +195,20 @@ def _train(args) -> int:
     # One BLAS thread: the MLP's small matrices gain nothing from more, and several threads
     # fighting over two cores made training ten times slower in our measurements.
     threadpool_limits(1)
-    shared = _shared(args.shared)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    problem = _train_arguments_problem(args)
+    if problem:
+        log(f"cleaner train: {problem}")
+        return 2
+    shared = _shared(args.shared)
     if shared is None:
         log("no corpora found: training on the labelled documents only")
-    missing = [p for p in args.labelled if not Path(p).is_dir()]
-    if missing:
-        log(f"cleaner train: {missing[0]}: no such folder of labelled documents")
-        return 2
     try:
         model = train_model(
             [Path(p) for p in args.labelled],
             shared=shared,
             cache_dir=Path(args.cache),
-            kinds=tuple(args.kinds.split(",")),
+            kinds=args.kinds,
             cfg=TrainConfig(
                 max_iter=args.max_iter,
                 split=args.split,
@@ -186,23 +218,86 @@ def _train(args) -> int:
             ),
             log=log,
         )
-    except ValueError as exc:  # e.g. no training data: a usage problem, not a crash
-        log(f"cleaner train: {exc}")
+    except (ValueError, OSError) as exc:  # no training data, a bad document, an unreadable
+        log(f"cleaner train: {exc}")  # file or cache: a message, not a traceback
         return 2
     if shared is not None and not args.no_eval:
         log("evaluating on the held-out split ...")
         model.card["held_out_metrics"] = held_out_metrics(model, shared)
         model.card["held_out_metrics_note"] = HELD_OUT_NOTE
-    save_model(model, args.out)
+    model.card["training"]["command"] = _train_command(args)
+    try:
+        save_model(model, args.out)
+    except OSError as exc:
+        log(f"cleaner train: cannot write the model to {args.out} ({exc.strerror or exc})")
+        return 2
     log(f"model written to {args.out}")
     read_model(args.out)  # proves the files load back
     return 0
 
 
-def _evaluate(args) -> int:
-    from .evaluate import evaluate_pages, iter_corpus_split, iter_gold_folder, mean_scores
-    from .model import load_model
+def _train_arguments_problem(args) -> str | None:
+    """What makes the arguments unusable, found before training rather than after its
+    minutes: a labelled folder that is not there, an output that cannot be written."""
+    missing = [p for p in args.labelled if not Path(p).is_dir()]
+    if missing:
+        return f"{missing[0]}: no such folder of labelled documents"
+    unwritable = _out_problem(Path(args.out))
+    return f"cannot write the model to {args.out}: {unwritable}" if unwritable else None
 
+
+def _out_problem(out: Path) -> str | None:
+    """Why a model cannot be written to `out`, or None. A folder holding other files and no
+    model.json is refused: saving writes README.md there (`-o labelled` would overwrite the
+    labelled data's README)."""
+    if out.exists():
+        if not out.is_dir():
+            return "not a folder"
+        if not (out / "model.json").is_file() and any(out.iterdir()):
+            return "a folder with other files in it (give a new folder or a model folder)"
+        return None if os.access(out, os.W_OK | os.X_OK) else "no permission to write there"
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"no permission to create it in {parent}"
+    return None
+
+
+def _train_command(args) -> str:
+    """The command that made this model, for its card: the folders and -o as given, and the
+    options that change the model when they differ from the defaults (not --cache)."""
+    parts = ["cleaner", "train", *args.labelled, "-o", args.out]
+    if args.shared is not None:
+        parts += ["--shared", args.shared]
+    for name, value in (
+        ("kinds", args.kinds),
+        ("max_iter", args.max_iter),
+        ("seed", args.seed),
+        ("split", args.split),
+        ("word_model", args.word_model),
+        ("markup_model", args.markup_model),
+    ):
+        if value != _DEFAULTS[name]:
+            shown = (",".join(value) or "none") if isinstance(value, tuple) else str(value)
+            parts += ["--" + name.replace("_", "-"), shown]
+    if args.no_eval:
+        parts.append("--no-eval")
+    return shlex.join(parts)
+
+
+def _evaluate(args) -> int:
+    from .evaluate import evaluate_pages, iter_corpus_split, mean_scores
+
+    if args.corpus and args.folder:
+        print("cleaner evaluate: give a folder or --corpus, not both", file=sys.stderr)
+        return 2
+    model, problem = _evaluation_model(args.model)
+    if problem:
+        print(f"cleaner evaluate: {problem}", file=sys.stderr)
+        return 2
     if args.corpus:
         shared = _shared(None)
         if shared is None:
@@ -214,14 +309,12 @@ def _evaluate(args) -> int:
         if not Path(args.folder).is_dir():
             print(f"cleaner evaluate: {args.folder}: no such folder", file=sys.stderr)
             return 2
-        items = iter_gold_folder(args.folder, args.input)
+        items = _gold_folder_items(Path(args.folder), args.input)
         convention = args.convention or "body"
     else:
         print("cleaner evaluate: give a folder or --corpus", file=sys.stderr)
         return 2
-    scores = evaluate_pages(
-        items, model=load_model(args.model), convention=convention, with_line_errors=args.errors
-    )
+    scores = evaluate_pages(items, model=model, convention=convention, with_line_errors=args.errors)
     if args.per_page:
         for s in scores:
             print(f"{s.id}\t{s.score.precision:.3f}\t{s.score.recall:.3f}\t{s.score.f1:.3f}")
@@ -250,6 +343,51 @@ def _evaluate(args) -> int:
         )
         return 2
     return 0
+
+
+def _evaluation_model(path: str | None):
+    """(model, None), or (None, why it cannot be loaded): --model as `cleaner clean` takes it
+    (a model folder; a file in one means its folder)."""
+    from .cli_clean import _model_folder, _NotAModelFolder
+    from .model import load_model
+
+    try:
+        return load_model(_model_folder(path)), None
+    except _NotAModelFolder as exc:
+        return None, str(exc)
+    except Exception as exc:  # missing, altered or foreign model files: one line, exit 2
+        return None, f"cannot load {path or 'the shipped model'} ({type(exc).__name__}: {exc})"
+
+
+def _gold_folder_items(folder: Path, kind: str):
+    """evaluate.iter_gold_folder's items, saying on stderr which files it leaves out: a page
+    without its gold text, a gold text without its page, an empty gold text (nothing to score
+    against: `cleaner convert` skips it too)."""
+    from .evaluate import iter_gold_folder
+
+    ext = ".html" if kind == "html" else ".txt"
+    golds = {p.name.removesuffix(".gold.txt") for p in folder.glob("*.gold.txt")}
+    pages = {p.name.removesuffix(ext) for p in folder.glob("*" + ext)}
+    pages -= {g + ".gold" for g in golds}  # <id>.gold.txt is no page
+    _note_left_out(sorted(pages - golds), "page", " without a gold text (<id>.gold.txt)")
+    _note_left_out(sorted(golds - pages), "gold text", f" without its page (<id>{ext})")
+    empty = []
+    for item in iter_gold_folder(folder, kind):
+        if item[3].strip():
+            yield item
+        else:
+            empty.append(item[0])
+    _note_left_out(empty, "empty gold text", "")
+
+
+def _note_left_out(ids: list[str], what: str, why: str) -> None:
+    if ids:
+        shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+        plural = "s" if len(ids) != 1 else ""
+        print(
+            f"cleaner evaluate: {len(ids)} {what}{plural}{why}, not scored: {shown}",
+            file=sys.stderr,
+        )
 
 
 def _print_line_errors(scores) -> None:

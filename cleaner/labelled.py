@@ -30,35 +30,82 @@ class LabelledFormatError(ValueError):
     """A labelled document that does not follow the format; the message names file and row."""
 
 
+SPLITS = ("train", "test")
+"""The values `# split:` may take: training reads `train` documents (the default when the key is
+absent) and leaves `test` ones out, so a misspelt value must not silently drop a document."""
+
+
 def parse_labelled(text: str, name: str = "<string>") -> LabelledDoc:
+    """Parse one document; anything off the format raises LabelledFormatError naming the row.
+    A leading BOM and CRLF line ends (Notepad) are accepted."""
     meta: dict[str, str] = {}
     lines: list[Line] = []
     in_header = True
     blank = False
-    for row_no, row in enumerate(text.split("\n"), start=1):
+    for row_no, row in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+        row = row.removesuffix("\r")
+        where = f"{name}:{row_no}"
         if in_header and row.startswith("#"):
-            key, sep, value = row[1:].partition(":")
-            if sep:
-                meta[key.strip()] = value.strip()
+            key, value = _header_entry(row, where)
+            meta[key] = value
             continue
         in_header = False
         if not row.strip():
             blank = bool(lines)
             continue
-        label, tab, line_text = row.partition("\t")
-        if not tab or label not in LABELS:
-            raise LabelledFormatError(
-                f"{name}:{row_no}: expected '<label>\\t<text>',"
-                f" the label one of {', '.join(LABELS)}"
-            )
-        lines.append(Line(text=line_text, index=len(lines), blank_before=blank, label=label))
+        lines.append(_row_line(row, where, len(lines), blank))
         blank = False
+    if not lines:
+        raise LabelledFormatError(
+            f"{name}: no labelled rows (a document needs at least one '<label>\\t<text>' row)"
+        )
     return LabelledDoc(name=name, lines=lines, meta=meta)
 
 
+def _header_entry(row: str, where: str) -> tuple[str, str]:
+    """`# key: value` -> (key, value); a row that is not one is an error, not a comment, since
+    a header silently lost (`# site x`, `# split: Train`) changes what training reads."""
+    key, sep, value = row[1:].partition(":")
+    key, value = key.strip(), value.strip()
+    if not sep or not key:
+        raise LabelledFormatError(f"{where}: expected a header line '# key: value'")
+    if key == "split" and value not in SPLITS:
+        raise LabelledFormatError(f"{where}: split {value!r} is not one of {', '.join(SPLITS)}")
+    return key, value
+
+
+def _row_line(row: str, where: str, index: int, blank: bool) -> Line:
+    """One `label<TAB>text` row as a Line; the text may not be empty (a blank line of the page
+    is an empty row, without a label)."""
+    label, tab, line_text = row.partition("\t")
+    if row.startswith("#"):
+        raise LabelledFormatError(f"{where}: header lines ('# key: value') go before the rows")
+    if not tab or label not in LABELS:
+        raise LabelledFormatError(
+            f"{where}: expected '<label>\\t<text>', the label one of {', '.join(LABELS)}"
+        )
+    if not line_text.strip():
+        raise LabelledFormatError(
+            f"{where}: a {label} row with no text (a blank line is an empty row, with no label)"
+        )
+    return Line(text=line_text, index=index, blank_before=blank, label=label)
+
+
 def read_labelled(path: str | Path) -> LabelledDoc:
+    """Read a UTF-8 document (a BOM is fine); other encodings are an error naming file and line,
+    since guessing would change the text the model learns from."""
     path = Path(path)
-    return parse_labelled(path.read_text(encoding="utf-8"), name=str(path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LabelledFormatError(
+            f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    # line ends as Path.read_text gives them (universal newlines: CRLF or CR is a line end)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return parse_labelled(text, name=str(path))
 
 
 def iter_labelled_dir(folder: str | Path) -> Iterator[LabelledDoc]:

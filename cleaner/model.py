@@ -302,7 +302,7 @@ def card_markdown(card: dict) -> str:
         f"# Line model {card.get('version', '')}",
         "",
         "Labels every line of a news page as " + ", ".join(f"`{x}`" for x in card["labels"]) + ".",
-        "Two passes of a small MLP per input kind (text scrape, HTML)"
+        _networks_sentence(card)
         + (
             "; for " + " and ".join(card.get("word_model_kinds", [])) + " input a word model "
             "(logistic regression over a line's words, first and last word and word pairs) "
@@ -396,8 +396,24 @@ def card_markdown(card: dict) -> str:
     cfg = card.get("training", {}).get("config")
     if cfg:
         out += ["## Training configuration", "", "```json", json.dumps(cfg, sort_keys=True), "```"]
-        out += ["", "Retrain: `cleaner train labelled -o models/line-model`.", ""]
+        command = card.get("training", {}).get("command") or RETRAIN_COMMAND
+        out += ["", f"Retrain: `{command}`.", ""]
     return "\n".join(out)
+
+
+RETRAIN_COMMAND = "cleaner train labelled -o models/line-model"
+"""The command a card shows when it does not record its own (older cards do not)."""
+
+
+def _networks_sentence(card: dict) -> str:
+    """Which networks the model has: both input kinds, or text only (HTML pages are then read by
+    the text networks)."""
+    kinds = {key.split("/")[0] for key in card.get("networks", [])}
+    if kinds == {"text"}:
+        return "Two passes of a small MLP for text scrapes (HTML pages are read by them too)"
+    if kinds == {"html"}:
+        return "Two passes of a small MLP for HTML pages only"
+    return "Two passes of a small MLP per input kind (text scrape, HTML)"
 
 
 def read_model(folder: str | Path) -> LineModel:

@@ -15,7 +15,8 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from .corpora import (
 )
 from .features import LINE_FEATURES, line_features, revision_features
 from .label_rules import LABEL_RULES, refine_labels
-from .labelled import iter_labelled_dir
+from .labelled import LabelledDoc, read_labelled
 from .lexical import LexicalScorer, Vocabulary, lexical_columns, markup_text
 from .lines import Page, html_to_page, text_to_page
 from .model import Ensemble, LineModel, Network
@@ -57,10 +58,20 @@ class Examples:
     groups: list[str]  # one per page: the site, for grouped folds
     texts: list[list[str]] = field(default_factory=list)  # one per page: its lines
     markups: list[list[str]] = field(default_factory=list)  # one per page: markup_text a line
+    docs: list[str] = field(default_factory=list)  # one per page: the document it came from
 
-    def add(self, page: Page, labels: list[str], group: str, weight: float = 1.0) -> None:
+    def add(
+        self,
+        page: Page,
+        labels: list[str],
+        group: str,
+        weight: float = 1.0,
+        doc: str | None = None,
+    ) -> None:
         """Features of a whole page (context needs all its lines); on long pages only a seeded
-        sample of the boilerplate lines is kept for fitting, weighted up to stand for the rest."""
+        sample of the boilerplate lines is kept for fitting, weighted up to stand for the rest.
+        `doc` names the document (a labelled page and its cleaned copy share one), the fold
+        group when all pages come from one site; by default each page is its own."""
         if not page.lines:
             return
         X = line_features(page)
@@ -82,6 +93,7 @@ class Examples:
         self.groups.append(group)
         self.texts.append([ln.text for ln in page.lines])
         self.markups.append([markup_text(ln.dom) for ln in page.lines])
+        self.docs.append(doc if doc is not None else f"page {len(self.docs)}")
 
     def page_rows(self) -> list[slice]:
         """Each page's rows in the stacked arrays."""
@@ -240,19 +252,64 @@ def labelled_examples(folders: Iterable[Path], ex: Examples, kind: str = "text")
     whole pages with their markup, so without these a bare page of <p>s, even a one-paragraph
     article, looked like nothing the HTML networks had seen, and came out empty."""
     n = 0
-    for folder in folders:
-        for doc in iter_labelled_dir(folder):
-            if doc.meta.get("split", "train") != "train":
-                continue
-            rows = [(ln.label, ln.text, ln.blank_before) for ln in doc.lines]
-            kept = [r for r in rows if r[0] != "boilerplate"]
-            variants = [rows, kept] if kept and len(kept) < len(rows) else [rows]
-            for variant in variants:
-                page = _page_of(variant) if kind == "text" else _plain_html_page(variant)
-                if page is not None:
-                    ex.add(*page, doc.site, LABELLED_WEIGHT)
-            n += 1
+    for _, doc in training_documents(folders):
+        rows = [(ln.label, ln.text, ln.blank_before) for ln in doc.lines]
+        kept = [r for r in rows if r[0] != "boilerplate"]
+        variants = [rows, kept] if kept and len(kept) < len(rows) else [rows]
+        for variant in variants:
+            page = _page_of(variant) if kind == "text" else _plain_html_page(variant)
+            if page is not None:
+                ex.add(*page, doc.site, LABELLED_WEIGHT, doc=doc.name)
+        n += 1
     return n
+
+
+def _documents(folders: Iterable[Path]) -> Iterator[tuple[Path, LabelledDoc | None]]:
+    """(folder, document) for every `*.tsv` below each folder in sorted order; a file already
+    read through another folder given (the same folder twice, or one inside another) comes
+    as (folder, None), so no page is learnt twice."""
+    seen: set[Path] = set()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*.tsv")):
+            real = path.resolve()
+            if real in seen:
+                yield folder, None
+                continue
+            seen.add(real)
+            yield folder, read_labelled(path)
+
+
+def training_documents(folders: Iterable[Path]) -> Iterator[tuple[Path, LabelledDoc]]:
+    """The documents training reads: `# split: train` (the default), each file once."""
+    for folder, doc in _documents(folders):
+        if doc is not None and doc.meta.get("split", "train") == "train":
+            yield folder, doc
+
+
+NOT_STATED = "not stated"
+
+
+def labelled_record(folders: Iterable[Path], log=print) -> dict[str, dict]:
+    """{folder as given: {"documents": n, "licences": {licence header: documents}}} for the
+    model card, so it says which data, under which licences, the model learnt from. Logs the
+    documents left out (split test, or already read through another folder)."""
+    folders = list(folders)
+    record = {str(f): {"documents": 0, "licences": Counter()} for f in folders}
+    left_out: Counter[tuple[str, str]] = Counter()
+    for folder, doc in _documents(folders):
+        entry = record[str(folder)]
+        if doc is None:
+            left_out[(str(folder), "already read through another folder given; read once")] += 1
+        elif doc.meta.get("split", "train") != "train":
+            left_out[(str(folder), "marked '# split: test'; left out of training")] += 1
+        else:
+            entry["documents"] += 1
+            entry["licences"][doc.meta.get("licence") or NOT_STATED] += 1
+    for (folder, why), n in left_out.items():
+        log(f"{folder}: {n} document{'s' if n != 1 else ''} {why}")
+    for entry in record.values():
+        entry["licences"] = dict(sorted(entry["licences"].items(), key=lambda kv: (-kv[1], kv[0])))
+    return record
 
 
 # --- fitting -------------------------------------------------------------------------------------
@@ -292,7 +349,7 @@ def _fit_network(
         hidden_layer_sizes=hidden,
         alpha=cfg.alpha,
         max_iter=cfg.max_iter,
-        batch_size=512,
+        batch_size=min(512, len(X)),  # sklearn clips it so too, with a warning
         random_state=cfg.seed if seed is None else seed,
         early_stopping=False,
         n_iter_no_change=6,
@@ -302,19 +359,32 @@ def _fit_network(
         # max_iter is a deliberate budget, not a failure to converge worth a warning per fit
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(scaler.transform(X), y, sample_weight=w)
-    # classes missing from the training data get a column of zeros (never predicted)
     weights = [c.astype(np.float32) for c in clf.coefs_]
     biases = [b.astype(np.float32) for b in clf.intercepts_]
     if len(clf.classes_) != len(LABELS):
-        full_w = np.zeros((weights[-1].shape[0], len(LABELS)), dtype=np.float32)
-        full_b = np.full(len(LABELS), -30.0, dtype=np.float32)
-        for j, cls in enumerate(clf.classes_):
-            full_w[:, cls] = weights[-1][:, j]
-            full_b[cls] = biases[-1][j]
-        weights[-1], biases[-1] = full_w, full_b
+        weights[-1], biases[-1] = _softmax_over_labels(weights[-1], biases[-1], clf.classes_)
     scale = scaler.scale_.astype(np.float32)
     scale[scale == 0] = 1.0
     return Network(scaler.mean_.astype(np.float32), scale, weights, biases)
+
+
+def _softmax_over_labels(
+    w: np.ndarray, b: np.ndarray, classes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The output layer of a network fitted on fewer labels than LABELS, as the softmax over
+    all of them that the model format runs: labels missing from the training data get a logit
+    of -30 (never predicted). With two labels sklearn fits one logistic unit z, the same as a
+    softmax over (0, z); with one label the network always gives it."""
+    full_w = np.zeros((w.shape[0], len(LABELS)), dtype=np.float32)
+    full_b = np.full(len(LABELS), -30.0, dtype=np.float32)
+    if len(classes) == 1:
+        full_b[classes[0]] = 0.0
+    elif len(classes) == 2:
+        full_b[classes[0]] = 0.0
+        full_w[:, classes[1]], full_b[classes[1]] = w[:, 0], b[0]
+    else:
+        full_w[:, classes], full_b[classes] = w, b
+    return full_w, full_b
 
 
 def _fit_words(A, y: np.ndarray, w: np.ndarray, cfg: TrainConfig):
@@ -335,34 +405,60 @@ def _word_probs(clf, A) -> np.ndarray:
     return out
 
 
+def fold_groups(ex: Examples, log=print) -> np.ndarray:
+    """The group of each line for out-of-fold scores: its site, so that the scores are like
+    those on a site never seen. With one site only (pages from one outlet) no site can be held
+    out: the document, then (one document) the first or second half of each page, is the best
+    there is; the log says so."""
+    sizes = [len(y) for y in ex.y]
+    page_of = np.repeat(np.arange(len(sizes)), sizes)
+    if len(set(ex.groups)) >= 2:
+        return np.array(ex.groups)[page_of]
+    if len(set(ex.docs)) >= 2:
+        log("  one site only: out-of-fold scores held out by document instead")
+        return np.array(ex.docs)[page_of]
+    log("  one document only: out-of-fold scores held out by half page instead")
+    return np.concatenate([np.arange(n) * 2 // n for n in sizes])
+
+
 def fit_lexical(
-    ex: Examples, cfg: TrainConfig, log=print, *, markup: bool = False
-) -> tuple[np.ndarray, LexicalScorer]:
+    ex: Examples,
+    cfg: TrainConfig,
+    log=print,
+    *,
+    markup: bool = False,
+    groups: np.ndarray | None = None,
+) -> tuple[np.ndarray, LexicalScorer] | None:
     """The word model (cleaner.lexical) and its pass-1 columns for every training line; with
     `markup`, the markup model, the same regression over the lines' markup_text. The columns
-    are made out-of-fold, grouped by site: pass 1 must learn how far word scores hold on a site
-    the word model never saw, not on lines it was fitted on."""
+    are made out-of-fold, grouped by site (`groups`, see fold_groups): pass 1 must learn how far
+    word scores hold on a site the word model never saw, not on lines it was fitted on.
+    None when no term is on enough lines (a tiny training set): there is nothing to learn."""
     from scipy.sparse import csr_matrix
     from sklearn.model_selection import GroupKFold
 
     t = time.perf_counter()
-    _, y, w, page_of = ex.stacked()
+    _, y, w, _ = ex.stacked()
     texts = [text for page in (ex.markups if markup else ex.texts) for text in page]
-    groups = np.array(ex.groups)[page_of]
+    groups = fold_groups(ex, log) if groups is None else groups
     fit_rows = w > 0
     vocab = Vocabulary.build([texts[i] for i in np.flatnonzero(fit_rows)], cfg.lexical_min_lines)
+    what = "markup model" if markup else "word model"
+    if not vocab.size:
+        log(f"  {what}: no term on {cfg.lexical_min_lines} training lines; left out")
+        return None
     line, term = vocab.line_terms(texts)
     A = csr_matrix(
         (np.ones(len(line), dtype=np.float64), (line, term)), shape=(len(texts), vocab.size)
     )
     probs = np.zeros((len(y), len(LABELS)), dtype=np.float32)
-    folds = min(cfg.lexical_folds, len(set(ex.groups)))
+    folds = min(cfg.lexical_folds, len(np.unique(groups)))
     if folds >= 2:
         for tr, te in GroupKFold(n_splits=folds).split(A, y, groups):
             tr = tr[fit_rows[tr]]
             probs[te] = _word_probs(_fit_words(A[tr], y[tr], w[tr], cfg), A[te])
     clf = _fit_words(A[fit_rows], y[fit_rows], w[fit_rows], cfg)
-    if folds < 2:  # too few sites to hold any out: in-sample scores, the best there is
+    if folds < 2:  # one group (a one-line page): in-sample scores, the best there is
         probs = _word_probs(clf, A)
     weights = np.zeros((vocab.size, len(LABELS)), dtype=np.float32)
     bias = np.full(len(LABELS), -30.0, dtype=np.float32)  # a label never seen: never predicted
@@ -373,7 +469,6 @@ def fit_lexical(
         weights[:, clf.classes_] = clf.coef_.T
         bias[clf.classes_] = clf.intercept_
     columns = np.vstack([lexical_columns(probs[rows]) for rows in ex.page_rows()])
-    what = "markup model" if markup else "word model"
     log(f"  {what}: {vocab.size} terms, {folds} folds, {time.perf_counter() - t:.0f}s")
     return columns, LexicalScorer(vocab, weights, bias)
 
@@ -402,23 +497,28 @@ def fit_two_pass(
     see on unseen pages."""
     from sklearn.model_selection import GroupKFold
 
-    X, y, w, page_of = ex.stacked()
+    X, y, w, _ = ex.stacked()
+    groups = fold_groups(ex, log)
     words = markup = None
-    if word_model:
-        columns, words = fit_lexical(ex, cfg, log)
+    if word_model and (fitted := fit_lexical(ex, cfg, log, groups=groups)):
+        columns, words = fitted
         X = np.hstack([X, columns])
-    if markup_model:
-        columns, markup = fit_lexical(ex, cfg, log, markup=True)
+    if markup_model and (fitted := fit_lexical(ex, cfg, log, markup=True, groups=groups)):
+        columns, markup = fitted
         X = np.hstack([X, columns])
-    groups = np.array(ex.groups)[page_of]
     fit_rows = w > 0
     p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
-    for k, (tr, te) in enumerate(GroupKFold(n_splits=cfg.folds).split(X, y, groups)):
+    folds = min(cfg.folds, len(np.unique(groups)))
+    splits = GroupKFold(n_splits=folds).split(X, y, groups) if folds >= 2 else []
+    for k, (tr, te) in enumerate(splits):
         t = time.perf_counter()
         tr = tr[fit_rows[tr]]
         net = _fit_network(X[tr], y[tr], w[tr], cfg, cfg.hidden)
         p1_oof[te] = net.predict_proba(X[te])
-        log(f"  fold {k + 1}/{cfg.folds}: {len(tr)} lines, {time.perf_counter() - t:.0f}s")
+        log(f"  fold {k + 1}/{folds}: {len(tr)} lines, {time.perf_counter() - t:.0f}s")
+    if folds < 2:  # a one-line page: nothing to hold out, in-sample scores
+        net = _fit_network(X[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.hidden)
+        p1_oof = net.predict_proba(X)
     R = np.vstack(
         [revision_features(X[rows], p1_oof[rows]) for rows in ex.page_rows()]
     )
@@ -447,6 +547,7 @@ def train_model(
     sources: dict[str, dict[str, int]] = {}
     skipped: dict[str, list[str]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
+    record = labelled_record(labelled_dirs, log)
     for kind in kinds:
         ex = Examples([], [], [], [])
         counts: dict[str, int] = {}
@@ -469,6 +570,7 @@ def train_model(
             log(f"{kind}: no training pages; skipped")
             continue
         log(f"{kind}: {sum(len(y) for y in ex.y)} lines from {counts}")
+        _check_labels(ex, kind)
         fitted = fit_two_pass(
             ex,
             cfg,
@@ -484,18 +586,34 @@ def train_model(
         sources[kind] = counts
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
-    card = {
+    card = _card(cfg, sources, skipped, record)
+    return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)
+
+
+def _check_labels(ex: Examples, kind: str) -> None:
+    """Training needs lines of two labels at least (body and boilerplate will do); with one
+    there is nothing to tell apart, and the fitting libraries fail obscurely."""
+    seen = np.unique(np.concatenate(ex.y))
+    if len(seen) < 2:
+        raise ValueError(
+            f"{kind}: every training line is labelled {LABELS[seen[0]]}; training needs lines "
+            "of two labels at least (e.g. body and boilerplate)"
+        )
+
+
+def _card(
+    cfg: TrainConfig,
+    sources: dict[str, dict[str, int]],
+    skipped: dict[str, list[str]],
+    record: dict[str, dict],
+) -> dict:
+    """The model card as training knows it: the data read, its licences, the configuration."""
+    return {
         "version": MODEL_VERSION,
-        "data_licences": [
-            "labelled/: documents written by the cleaner team (CC0) and the five seed scrapes "
-            "the user provided as their example (may be copied)",
-            "Dragnet (Moz, 2012; 1,381 news/blog pages): data under AGPLv3. Only weights are "
-            "shipped, no page text",
-            "L3S-GN1 (Kohlschütter et al., WSDM 2010; 621 Google News pages): research use only. "
-            "Only weights are shipped; treat the model as research-use where that licence binds",
-        ],
+        "data_licences": data_licences(record, sources),
         "training": {
             "pages": sources,
+            "labelled_folders": record,
             "skipped_gold_keeps_comments": {k: sorted(v) for k, v in skipped.items() if v},
             "label_rules": LABEL_RULES if _read_corpora(sources) else "",
             "config": {
@@ -515,4 +633,46 @@ def train_model(
             },
         },
     }
-    return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)
+
+
+PROJECT_LABELLED = Path(__file__).resolve().parents[1] / "labelled"
+_PROJECT_LICENCES = frozenset(
+    {"written by the cleaner team, CC0", "user-provided example, may be copied"}
+)
+_PROJECT_NOTE = (
+    "labelled/: documents written by the cleaner team (CC0) and the five seed scrapes "
+    "the user provided as their example (may be copied)"
+)
+_CORPUS_LICENCES = (
+    (
+        "dragnet",
+        "Dragnet (Moz, 2012; 1,381 news/blog pages): data under AGPLv3. Only weights are "
+        "shipped, no page text",
+    ),
+    (
+        "l3s-gn1",
+        "L3S-GN1 (Kohlschütter et al., WSDM 2010; 621 Google News pages): research use only. "
+        "Only weights are shipped; treat the model as research-use where that licence binds",
+    ),
+)
+
+
+def data_licences(record: dict[str, dict], sources: dict[str, dict[str, int]]) -> list[str]:
+    """The data the model learnt from and its licences, for the card: each labelled folder read
+    (the licences its documents' headers declare), then each corpus read, and nothing else."""
+    out = [_folder_licences(f, entry) for f, entry in record.items() if entry["documents"]]
+    read = {name.split()[0] for counts in sources.values() for name, n in counts.items() if n}
+    return out + [note for corpus, note in _CORPUS_LICENCES if corpus in read]
+
+
+def _folder_licences(folder: str, entry: dict) -> str:
+    """One labelled folder's line; the project's own labelled/ keeps its fixed wording while
+    it holds only the project's documents."""
+    if Path(folder).resolve() == PROJECT_LABELLED and set(entry["licences"]) <= _PROJECT_LICENCES:
+        return _PROJECT_NOTE
+    n = entry["documents"]
+    licences = "; ".join(f"{lic} ({k})" for lic, k in entry["licences"].items())
+    return (
+        f"{folder}: {n} labelled document{'s' if n != 1 else ''}, under the licences their "
+        f"headers state: {licences}"
+    )

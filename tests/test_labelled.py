@@ -133,3 +133,60 @@ def test_gold_text_stored_as_mis_encoded_utf16_is_recovered(tmp_path) -> None:
     plain = tmp_path / "2.gold.txt"
     plain.write_text(gold, encoding="utf-8")
     assert read_gold(plain) == gold
+
+
+# --- format errors name the file and row (a silently dropped or mangled document changes what
+# the model learns) -----------------------------------------------------------------------------
+
+GOOD_HEADER = "# site: x.test\n# outlet: X\n# licence: CC0\n# split: train\n"
+
+
+def test_a_bom_and_crlf_line_ends_are_accepted(tmp_path: Path) -> None:
+    """Notepad saves UTF-8 with a BOM and CRLF line ends: the same document, not a bad row."""
+    path = tmp_path / "z.tsv"
+    path.write_bytes(("\ufeff" + GOOD_HEADER + "title\tHello\r\nbody\tText.\r\n").encode())
+    doc = read_labelled(path)
+    assert doc.meta["site"] == "x.test"
+    assert [(ln.label, ln.text) for ln in doc.lines] == [("title", "Hello"), ("body", "Text.")]
+    again = parse_labelled("\ufeff# site: x.test\r\nbody\tText.\r\n", name="s.tsv")
+    assert again.meta == {"site": "x.test"} and again.lines[0].text == "Text."
+
+
+def test_a_file_not_in_utf8_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin.tsv"
+    path.write_bytes((GOOD_HEADER + "title\tCaf\xe9 opens\n").encode("latin-1"))
+    with pytest.raises(LabelledFormatError, match=r"latin\.tsv:5: not UTF-8"):
+        read_labelled(path)
+
+
+@pytest.mark.parametrize("row", ["body\t", "caption\t   "])
+def test_a_row_without_text_is_an_error(row: str) -> None:
+    with pytest.raises(LabelledFormatError, match=r"z\.tsv:6: a \w+ row with no text"):
+        parse_labelled(GOOD_HEADER + "title\tHello\n" + row + "\n", name="z.tsv")
+
+
+@pytest.mark.parametrize("value", ["Train", "trian", ""])
+def test_a_split_other_than_train_or_test_is_an_error(value: str) -> None:
+    """A misspelt split used to drop the document from training without a word."""
+    text = f"# site: x.test\n# split: {value}\nbody\tText.\n"
+    with pytest.raises(LabelledFormatError, match=r"z\.tsv:2: split .* not one of train, test"):
+        parse_labelled(text, name="z.tsv")
+
+
+@pytest.mark.parametrize("row", ["# site x.test", "#", "# : value"])
+def test_a_header_line_that_does_not_parse_is_an_error(row: str) -> None:
+    with pytest.raises(LabelledFormatError, match=r"z\.tsv:2: expected a header line"):
+        parse_labelled(f"# outlet: X\n{row}\nbody\tText.\n", name="z.tsv")
+
+
+def test_a_header_line_among_the_rows_says_where_headers_go() -> None:
+    with pytest.raises(LabelledFormatError, match=r"z\.tsv:2: header lines .* go before the rows"):
+        parse_labelled("title\tHello\n# site: x.test\nbody\tText.\n", name="z.tsv")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", GOOD_HEADER, GOOD_HEADER + "\n"])
+def test_a_document_without_rows_is_an_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "empty.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LabelledFormatError, match=r"empty\.tsv: no labelled rows"):
+        read_labelled(path)
