@@ -527,7 +527,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     ap.add_argument("--limit", type=int, default=None, help="first N held-out pages per corpus")
     ap.add_argument("--model", default=None, help="model folder (default: the shipped model)")
     ap.add_argument(
-        "--oracle", action="store_true", help="add the gold-lines row (slow: ~0.2 s a page)"
+        "--oracle", action="store_true", help="add the gold-lines row (a few ms a page)"
     )
     ap.add_argument("--shared", type=Path, default=None, help="default: ../shared")
     ap.add_argument("--out", type=Path, default=None, help="also write the Markdown here")

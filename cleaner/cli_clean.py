@@ -55,8 +55,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="clean raw scrapes (text, HTML, JSONL) into articles",
         description="Clean raw news scrapes: files, folders (recursive), JSONL, or stdin.",
         epilog="exit codes: 0 all inputs cleaned; 1 some inputs failed (error records written, "
-        "the rest cleaned); 2 usage error or nothing could be read; 3 the output could not be "
-        "written (no permission, disk full, not a folder, ...): it is incomplete",
+        "the rest cleaned); 2 usage error, model not loadable, or nothing could be read; 3 the "
+        "output could not be written (no permission, disk full, not a folder, ...): it is "
+        "incomplete",
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders; none or '-' reads stdin"
