@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from .article import Article
 from .batch import clean_many
 from .cli import discard_stdout
+from .model import NotAModelFolder, load_model
 from .sources import (
     DEFAULT_MAX_BYTES,
     HTML_SUFFIXES,
@@ -103,33 +104,9 @@ def _positive_int(value: str) -> int:
     return number
 
 
-class _NotAModelFolder(ValueError):
-    """--model named a file that is not in a model folder."""
-
-
-def _model_folder(path: str | None) -> str | None:
-    """--model takes the folder holding model.json; a file in one (model.json, weights.npz) is
-    taken to mean its folder, since that is what people paste."""
-    if not path or not os.path.isfile(path):
-        return path
-    folder = os.path.dirname(path) or "."
-    if not os.path.isfile(os.path.join(folder, "model.json")):
-        raise _NotAModelFolder(
-            f"cannot load {path}: a file, not a model folder (give the folder that holds "
-            "model.json)"
-        )
-    return folder
-
-
 def _load_model(path: str | None) -> Any:
     """Load the model once in the parent, so a bad --model fails fast with exit 2 and forked
-    workers share it. Without cleaner.model (a partial install) the cleaner loads its own."""
-    try:
-        from .model import load_model
-    except ModuleNotFoundError:
-        if path:
-            raise
-        return None
+    workers share it."""
     return load_model(path) if path else load_model()
 
 
@@ -150,8 +127,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths and _stdin_is_a_terminal():  # else it looks like a hang
         _err("reading a page from the terminal; end it with Ctrl-D (or give files or folders)")
     try:
-        model = _load_model(_model_folder(args.model))
-    except _NotAModelFolder as exc:
+        model = _load_model(args.model)
+    except NotAModelFolder as exc:
         _err(str(exc))
         return EXIT_USAGE
     except Exception as exc:

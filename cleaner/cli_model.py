@@ -348,12 +348,11 @@ def _evaluate(args) -> int:
 def _evaluation_model(path: str | None):
     """(model, None), or (None, why it cannot be loaded): --model as `cleaner clean` takes it
     (a model folder; a file in one means its folder)."""
-    from .cli_clean import _model_folder, _NotAModelFolder
-    from .model import load_model
+    from .model import NotAModelFolder, load_model
 
     try:
-        return load_model(_model_folder(path)), None
-    except _NotAModelFolder as exc:
+        return load_model(path), None
+    except NotAModelFolder as exc:
         return None, str(exc)
     except Exception as exc:  # missing, altered or foreign model files: one line, exit 2
         return None, f"cannot load {path or 'the shipped model'} ({type(exc).__name__}: {exc})"

@@ -34,6 +34,25 @@ class ModelError(RuntimeError):
     """A model directory that is missing, altered, or made for other features."""
 
 
+class NotAModelFolder(ModelError):
+    """A path to a file that is not in a model folder."""
+
+
+def model_folder_of(path: str | os.PathLike) -> str:
+    """The model folder `path` names: itself, or, for a file in one (model.json, weights.npz:
+    what people paste), that folder."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        return path
+    folder = os.path.dirname(path) or "."
+    if not os.path.isfile(os.path.join(folder, "model.json")):
+        raise NotAModelFolder(
+            f"cannot load {path}: a file, not a model folder (give the folder that holds "
+            "model.json)"
+        )
+    return folder
+
+
 @dataclass(slots=True)
 class Network:
     """Standardise, then dense layers with ReLU, then softmax over LABELS."""
@@ -478,9 +497,10 @@ def _cached(folder: str) -> LineModel:
 
 
 def load_model(path: str | Path | None = None) -> LineModel:
-    """The model at `path`, else $CLEANER_MODEL, else the shipped one (cached per process).
+    """The model at `path` (a model folder, or a file in one), else $CLEANER_MODEL, else the
+    shipped one (cached per process).
     `clean()` calls this for every page it is not given a model for, so the cache key is the
     absolute path made without touching the disk (Path.resolve's system calls were 5 % of a
     text page)."""
     folder = path or os.environ.get("CLEANER_MODEL") or DEFAULT_MODEL_DIR
-    return _cached(os.path.abspath(folder))
+    return _cached(os.path.abspath(model_folder_of(folder)))

@@ -28,3 +28,15 @@ def test_a_path_with_no_model_raises_model_error(tmp_path: Path) -> None:
     Article saying "internal error")."""
     with pytest.raises(ModelError):
         clean(STORY, model=tmp_path / "nothing-here")
+
+
+def test_load_model_takes_a_file_in_the_model_folder(tmp_path: Path) -> None:
+    """What people paste: the path of model.json means its folder; another file is a clear
+    ModelError, not a NotADirectoryError from deep inside."""
+    from cleaner.model import NotAModelFolder, load_model
+
+    assert load_model(DEFAULT_MODEL_DIR / "model.json") is load_model()
+    stray = tmp_path / "notes.txt"
+    stray.write_text("not a model")
+    with pytest.raises(NotAModelFolder, match="a file, not a model folder"):
+        load_model(stray)

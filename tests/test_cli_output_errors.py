@@ -307,8 +307,10 @@ def test_model_help_says_folder(capsys) -> None:
 
 
 def test_model_json_inside_a_model_folder_means_the_folder(capsys, monkeypatch, tmp_path) -> None:
+    from cleaner import model as model_module
+
     loaded: list[str | None] = []
-    monkeypatch.setattr(cli_clean, "_load_model", lambda path: loaded.append(path))
+    monkeypatch.setattr(model_module, "_cached", lambda folder: loaded.append(folder))
     monkeypatch.setattr(batch, "_clean_record", _echo)
     folder = tmp_path / "model"
     (card,) = _files(folder, ["model.json"], "{}")
