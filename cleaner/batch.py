@@ -213,8 +213,9 @@ def clean_frame(
 ) -> pd.DataFrame:
     """DataFrame in, DataFrame out: a copy of `df` (same index, same columns) with the columns
     title, byline, body, outlet, error and warnings added (replaced if present). A row uses
-    `html_column` when that is set and the cell holds a non-empty string, else `text_column`; a
-    row with neither gets an `error` and empty body. Row ids are `id_column` or the index.
+    `html_column` when that is set and the cell holds a non-empty string, else `text_column`
+    (whose cells are read as HTML when they look like it, as `clean()` reads a string); a row
+    with neither gets an `error` and empty body. Row ids are `id_column` or the index.
 
     Because it maps one frame to another with a fixed schema, distributed engines can call it
     per partition, e.g. Dask: `ddf.map_partitions(clean_frame, meta=...)`; Spark:
@@ -247,7 +248,7 @@ def clean_frame(
             if isinstance(html, str) and html.strip():
                 yield record_from_text(rec_id, html, kind="html")
             elif isinstance(text, str):
-                yield record_from_text(rec_id, text, kind="text")
+                yield record_from_text(rec_id, text)  # sniffed, as clean() and clean_many do
             else:
                 wanted = repr(text_column) + (f" or {html_column!r}" if html_column else "")
                 yield Record(rec_id, error=f"{rec_id}: row {index!r} has no string in {wanted}")

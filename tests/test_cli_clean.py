@@ -416,6 +416,18 @@ def test_clean_frame_keeps_index_and_columns(monkeypatch) -> None:
         clean_frame(twice)
 
 
+def test_clean_frame_reads_html_in_the_text_column_as_html(monkeypatch) -> None:
+    """As clean() reads a string: a cell that looks like a page is parsed, not kept as text."""
+    pd = pytest.importorskip("pandas")
+    kind = lambda record, *, model=None: Article(  # noqa: E731
+        id=record.id, body="html" if record.html is not None else "text"
+    )
+    monkeypatch.setattr(batch, "_clean_record", kind)
+    page = "<html><body><h1>Head</h1><p>Body text.</p></body></html>"
+    out = clean_frame(pd.DataFrame({"text": [page, "<< Back to news", "Plain words."]}))
+    assert list(out["body"]) == ["html", "text", "text"]
+
+
 def test_clean_frame_end_to_end(backend) -> None:
     pd = pytest.importorskip("pandas")
     out = clean_frame(pd.DataFrame({"text": [ARTICLE, ""]}, index=["a", "b"]))
