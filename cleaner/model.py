@@ -315,6 +315,12 @@ def save_model(model: LineModel, folder: str | Path) -> Path:
     return folder
 
 
+def _held_out_by(card: dict) -> str:
+    """What training's out-of-fold scores held out: sites, unless one site was all it had."""
+    units = set(card.get("training", {}).get("held_out_by", {}).values()) or {"site"}
+    return " or ".join(sorted(units))
+
+
 def card_markdown(card: dict) -> str:
     """The model card for people: what it was trained on, under which licences, how it scores."""
     out = [
@@ -363,7 +369,7 @@ def card_markdown(card: dict) -> str:
         + (
             f", plus {len(card['features'].get('word_model', []))} from the word model (its "
             "label scores for the line and the body score of its neighbours; made out-of-fold "
-            "by site in training)"
+            f"by {_held_out_by(card)} in training)"
             if card.get("word_model_kinds")
             else ""
         )

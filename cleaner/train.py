@@ -412,13 +412,21 @@ def fold_groups(ex: Examples, log=print) -> np.ndarray:
     there is; the log says so."""
     sizes = [len(y) for y in ex.y]
     page_of = np.repeat(np.arange(len(sizes)), sizes)
-    if len(set(ex.groups)) >= 2:
+    unit = fold_unit(ex)
+    if unit == "site":
         return np.array(ex.groups)[page_of]
-    if len(set(ex.docs)) >= 2:
+    if unit == "document":
         log("  one site only: out-of-fold scores held out by document instead")
         return np.array(ex.docs)[page_of]
     log("  one document only: out-of-fold scores held out by half page instead")
     return np.concatenate([np.arange(n) * 2 // n for n in sizes])
+
+
+def fold_unit(ex: Examples) -> str:
+    """What fold_groups holds out: "site", else "document", else "half page"."""
+    if len(set(ex.groups)) >= 2:
+        return "site"
+    return "document" if len(set(ex.docs)) >= 2 else "half page"
 
 
 def fit_lexical(
@@ -548,6 +556,7 @@ def train_model(
     skipped: dict[str, list[str]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
     record = labelled_record(labelled_dirs, log)
+    held_out_by: dict[str, str] = {}  # kind -> what out-of-fold scores held out (fold_unit)
     for kind in kinds:
         ex = Examples([], [], [], [])
         counts: dict[str, int] = {}
@@ -578,6 +587,7 @@ def train_model(
             word_model=kind in cfg.word_model_kinds,
             markup_model=kind in cfg.markup_model_kinds,
         )
+        held_out_by[kind] = fold_unit(ex)
         networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fitted.pass1, fitted.pass2
         if fitted.words is not None:
             lexical[kind] = fitted.words
@@ -587,6 +597,8 @@ def train_model(
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
     card = _card(cfg, sources, skipped, record)
+    if set(held_out_by.values()) != {"site"}:  # a one-site folder: the card says what instead
+        card["training"]["held_out_by"] = held_out_by
     return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)
 
 

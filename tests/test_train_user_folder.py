@@ -125,6 +125,13 @@ def test_one_site_or_one_document_trains_and_says_how_it_held_out(tmp_path: Path
     assert _train(_folder(tmp_path, "one", n=1), tmp_path / "m2") == 0
     assert "held out by half page instead" in capsys.readouterr().err
     assert read_model(tmp_path / "m2").has("text")
+    # and the cards say so, not "by site"
+    for folder, unit in (("m1", "document"), ("m2", "half page")):
+        card = json.loads((tmp_path / folder / "model.json").read_text())
+        assert card["training"]["held_out_by"] == {"text": unit}
+        readme = (tmp_path / folder / "README.md").read_text()
+        assert "by site" not in readme
+    assert "made out-of-fold by document in training" in (tmp_path / "m1" / "README.md").read_text()
 
 
 def test_one_label_only_is_a_message(tmp_path: Path, capsys) -> None:
