@@ -461,13 +461,17 @@ def fit_lexical(
     )
     probs = np.zeros((len(y), len(LABELS)), dtype=np.float32)
     folds = min(cfg.lexical_folds, len(np.unique(groups)))
+    in_sample = np.ones(len(y), dtype=bool) if folds < 2 else np.zeros(len(y), dtype=bool)
     if folds >= 2:
         for tr, te in GroupKFold(n_splits=folds).split(A, y, groups):
             tr = tr[fit_rows[tr]]
+            if len(np.unique(y[tr])) < 2:  # one label left to learn from (a tiny folder)
+                in_sample[te] = True
+                continue
             probs[te] = _word_probs(_fit_words(A[tr], y[tr], w[tr], cfg), A[te])
     clf = _fit_words(A[fit_rows], y[fit_rows], w[fit_rows], cfg)
-    if folds < 2:  # one group (a one-line page): in-sample scores, the best there is
-        probs = _word_probs(clf, A)
+    if in_sample.any():  # one group, or a fold with one label: in-sample scores, the best there is
+        probs[in_sample] = _word_probs(clf, A[in_sample])
     weights = np.zeros((vocab.size, len(LABELS)), dtype=np.float32)
     bias = np.full(len(LABELS), -30.0, dtype=np.float32)  # a label never seen: never predicted
     if len(clf.classes_) == 2:  # binary: p = sigmoid(z), the same as a softmax over (0, z)

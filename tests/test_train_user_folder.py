@@ -332,3 +332,17 @@ def test_evaluate_a_folder_and_a_corpus_together_is_a_usage_error(
 ) -> None:
     assert main(["evaluate", str(gold_folder), "--corpus", "dragnet"]) == 2
     assert "give a folder or --corpus, not both" in capsys.readouterr().err
+
+
+def test_a_fold_left_with_one_label_still_trains(tmp_path: Path, capsys) -> None:
+    """One site, two documents, one of them all boilerplate (a page with no article is a fair
+    example): holding out the story leaves the word model one label to learn from in that
+    fold. Its scores are then in-sample, not a crash."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    title, body = STORIES[0]
+    (folder / "story.tsv").write_text(_doc(title, body, "one.test", None, False), encoding="utf-8")
+    menu = "\n".join(f"boilerplate\tShare on Facebook Share on X menu {i}" for i in range(12))
+    (folder / "menu.tsv").write_text("# site: one.test\n" + menu + "\n", encoding="utf-8")
+    assert _train(folder, tmp_path / "m") == 0, capsys.readouterr().err
+    assert read_model(tmp_path / "m").has("text")
