@@ -248,3 +248,16 @@ def test_a_dying_tracking_worker_costs_its_article_not_the_run(monkeypatch):
     assert all("worker process tracking it died" in r["error"] for r in reports if "error" in r)
     ok = [r for r in reports if "error" not in r and r["id"] != "w"]
     assert ok and all(r["wire_ids"] == ["w"] for r in ok)
+
+
+@pytest.mark.parametrize("published", ["2018-02-30", "2018-13-45T10:00:00Z", "yesterday"])
+def test_a_published_date_that_does_not_exist_is_no_date(published: str) -> None:
+    """One bad `published` stopped the whole run ("day is out of range for month")."""
+    records = [
+        {"id": "x", "text": "The council said on Monday it would build a new bridge.",
+         "published": published},
+        {"id": "y", "text": "Other words about a different thing entirely, said the mayor."},
+    ]
+    reports = track(records, no_clean=True)
+    assert [r["id"] for r in reports] == ["x", "y"]
+    assert not any("error" in r for r in reports)

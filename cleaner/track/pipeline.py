@@ -60,13 +60,18 @@ class Options:
 
 
 def _date(value: Any) -> date | None:
+    """The date a record's `published` gives, or None when it gives none: a date that does not
+    exist ("2018-02-30") is as good as no date, not a reason to stop the run."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
     except ValueError:
         m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
-        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+        except ValueError:
+            return None
 
 
 def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None]:
