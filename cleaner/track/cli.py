@@ -7,11 +7,15 @@ a line on stderr); 2 usage, corpus or store error (nothing written).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import secrets
+import stat
 import sys
-import tempfile
 from pathlib import Path
+
+from cleaner.cli import discard_stdout
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -54,25 +58,112 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     d.set_defaults(func=lambda _a: (d.print_help(sys.stderr), EXIT_USAGE)[1])
 
 
-def _write_atomic(path: str, lines: list[str]) -> None:
-    """Write to a temp file beside `path`, then rename: readers never see half a report."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent or "."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines(lines)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+class _ReportOutput:
+    """Where the report goes (`-o`). A regular file or a new path is written to a temp file
+    beside its real target (symlinks resolved, so a link stays a link) and renamed into place
+    last, so readers never see half a report. Stdout, a FIFO or a device cannot be renamed over:
+    they are written directly."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.target = None if path == "-" else Path(os.path.realpath(path))
+        self.tmp: Path | None = None
+
+    @property
+    def is_stream(self) -> bool:
+        """True for stdout and for an existing path that is not a regular file."""
+        return self.target is None or (self.target.exists() and not self.target.is_file())
+
+    def problem(self) -> str | None:
+        """Why the report could not be written there; checked before any tracking work."""
+        if self.target is None:
+            return None
+        if self.target.is_dir():
+            return f"{self.path}: is a folder, not a report file"
+        if not self.target.parent.is_dir():
+            return f"{self.path}: folder {self.target.parent} does not exist"
+        if self.target.exists() and not os.access(self.target, os.W_OK):
+            return f"{self.path}: no permission to write it"
+        if self.is_stream:
+            return None
+        try:  # the temp file must be creatable beside the target: try one
+            _create_temp(self.target).unlink()
+        except OSError as exc:
+            return f"{self.path}: cannot write in {self.target.parent} ({exc.strerror or exc})"
+        return None
+
+    def stage(self, lines: list[str]) -> None:
+        """Write a file target's temp file, the part that can fail (disk full), before the store
+        is touched. Streams are written by `write_stream`."""
+        if self.is_stream:
+            return
+        assert self.target is not None
+        self.tmp = _create_temp(self.target)
+        try:
+            with self.tmp.open("w", encoding="utf-8") as fh:
+                fh.writelines(lines)
+        except BaseException:
+            self.discard()
+            raise
+
+    def write_stream(self, lines: list[str]) -> None:
+        """Write stdout, a FIFO or a device whole; a reader that left (BrokenPipe) is no error."""
+        if not self.is_stream:
+            return
+        try:
+            if self.target is None:
+                sys.stdout.writelines(lines)
+                sys.stdout.flush()
+            else:
+                with self.target.open("w", encoding="utf-8") as fh:
+                    fh.writelines(lines)
+        except BrokenPipeError:
+            if self.target is None:
+                discard_stdout()
+
+    def commit(self) -> None:
+        """Rename the staged temp file onto the real target."""
+        if self.tmp is not None and self.target is not None:
+            try:
+                os.replace(self.tmp, self.target)
+            except BaseException:
+                self.discard()
+                raise
+            self.tmp = None
+
+    def discard(self) -> None:
+        """Remove the staged temp file, if any (tracking or the store failed)."""
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+            self.tmp = None
+
+
+def _create_temp(target: Path) -> Path:
+    """An empty temp file beside `target`, with the mode a newly created file would get (0666
+    less the umask), or `target`'s own mode when it exists, so the rename changes no mode."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            if target.is_file():
+                os.fchmod(fd, stat.S_IMODE(target.stat().st_mode))
+        finally:
+            os.close(fd)
+        return tmp
+    raise FileExistsError(f"{target.parent}: no free temp file name")
 
 
 def cmd_track(args: argparse.Namespace) -> int:
     from cleaner.track.pipeline import TrackError, track
     from cleaner.track.profiles import StoreError
 
-    if args.output != "-" and not Path(args.output).parent.resolve().is_dir():
-        print(f"cleaner track: {args.output}: folder does not exist", file=sys.stderr)
+    output = _ReportOutput(args.output)
+    problem = output.problem()
+    if problem:
+        print(f"cleaner track: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         reports = track(
@@ -83,24 +174,60 @@ def cmd_track(args: argparse.Namespace) -> int:
             parallel=max(1, args.parallel),
         )
         lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in reports]
-        if args.store:
-            from cleaner.track.profiles import Profiles
-
-            ok = [r for r in reports if "error" not in r]
-            with Profiles(args.store) as prof:
-                res = prof.add(ok)
-            print(f"cleaner track: store {args.store}: {res}", file=sys.stderr)
+        code = _write_report(output, lines, reports, args.store)
     except (TrackError, StoreError, ValueError, OSError) as exc:
         print(f"cleaner track: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.output == "-":
-        sys.stdout.writelines(lines)
-    else:
-        _write_atomic(args.output, lines)
+    finally:
+        output.discard()
+    if code != EXIT_OK:
+        return code
     failed = [r for r in reports if "error" in r]
     for r in failed:
         print(f"cleaner track: {r['error']}", file=sys.stderr)
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _write_report(output: _ReportOutput, lines: list[str], reports: list[dict],
+                  store: str | None) -> int:
+    """Report first, store last: a report that cannot be written leaves the store untouched.
+    An existing store is opened (and so checked) before anything reaches a stream; a new one is
+    created only after the report is out."""
+    from cleaner.track.profiles import Profiles
+
+    try:
+        output.stage(lines)
+    except OSError as exc:
+        return _write_failed(output, exc)
+    with contextlib.ExitStack() as stack:
+        prof = None
+        if store and Path(store).exists():
+            prof = stack.enter_context(Profiles(store))
+        try:
+            output.write_stream(lines)
+        except OSError as exc:
+            return _write_failed(output, exc)
+        if store:
+            if prof is None:  # not `prof or`: an empty store has len 0
+                prof = stack.enter_context(Profiles(store))
+            res = prof.add([r for r in reports if "error" not in r])
+            print(f"cleaner track: store {store}: {res}", file=sys.stderr)
+    try:
+        output.commit()
+    except OSError as exc:
+        return _write_failed(output, exc)
+    return EXIT_OK
+
+
+def _write_failed(output: _ReportOutput, exc: OSError) -> int:
+    """One line for a report that could not be written (disk full, ...); stdout is pointed at
+    /dev/null so the flush at exit does not fail again."""
+    where = "stdout" if output.target is None else output.path
+    print(f"cleaner track: cannot write the report to {where} ({exc.strerror or exc})",
+          file=sys.stderr)
+    if output.target is None:
+        discard_stdout()
+    return EXIT_USAGE
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:

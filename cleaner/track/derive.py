@@ -147,21 +147,61 @@ class DeriveModel:
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_MODEL) -> DeriveModel:
-        """Read weights; refuses a file whose sha256 does not match its content."""
-        body = json.loads(Path(path).read_text(encoding="utf-8"))
+        """Read weights; refuses, with a ValueError naming the file, anything that is not a
+        model of this version's shape or whose sha256 does not match its content, so a bad
+        file fails at load rather than on every record."""
+        body = _read_model_json(path)
         if body.get("format") != FORMAT:
             raise ValueError(f"{path}: not a {FORMAT} model (format={body.get('format')!r})")
-        if tuple(body["features"]) != FEATURES or tuple(body["classes"]) != CLASSES:
+        missing = [k for k in _MODEL_KEYS if k not in body]
+        if missing:
+            raise ValueError(f"{path}: not a complete model (missing {', '.join(missing)})")
+        if body["features"] != list(FEATURES) or body["classes"] != list(CLASSES):
             raise ValueError(f"{path}: features/classes differ from this version of cleaner")
         if _digest(body) != body.get("sha256"):
             raise ValueError(f"{path}: sha256 mismatch; the weights were altered or corrupted")
         m = cls()
-        m.mean_ = np.array(body["mean"], dtype=np.float64)
-        m.scale_ = np.array(body["scale"], dtype=np.float64)
-        m.coef_ = np.array(body["coef"], dtype=np.float64)
-        m.intercept_ = np.array(body["intercept"], dtype=np.float64)
-        m.meta_ = body.get("meta", {})
+        m.mean_ = _weights(body, "mean", (len(FEATURES),), path)
+        m.scale_ = _weights(body, "scale", (len(FEATURES),), path)
+        m.coef_ = _weights(body, "coef", (len(CLASSES), len(FEATURES)), path)
+        m.intercept_ = _weights(body, "intercept", (len(CLASSES),), path)
+        if not np.all(m.scale_ != 0):
+            raise ValueError(f"{path}: 'scale' has a zero entry")
+        meta = body.get("meta", {})
+        m.meta_ = meta if isinstance(meta, dict) else {}
         return m
+
+
+_MODEL_KEYS = ("classes", "features", "mean", "scale", "coef", "intercept", "sha256")
+
+
+def _read_model_json(path: str | Path) -> dict:
+    """The model file as a JSON object; ValueError naming the file when it is not one."""
+    try:
+        body = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the model ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a model (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not a model (not JSON: {exc.msg}, line {exc.lineno})") from None
+    if not isinstance(body, dict):
+        raise ValueError(f"{path}: not a model (a JSON {type(body).__name__}, not an object)")
+    return body
+
+
+def _weights(body: Mapping, key: str, shape: tuple[int, ...], path: str | Path) -> np.ndarray:
+    """One weight array, checked for shape and finiteness (a wrong-length `mean` with a
+    recomputed sha256 would otherwise fail only when a record is scored)."""
+    try:
+        arr = np.array(body[key], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{path}: {key!r} must be numbers of shape {shape}") from None
+    if arr.shape != shape:
+        raise ValueError(f"{path}: {key!r} has shape {arr.shape}, expected {shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{path}: {key!r} has a non-finite value")
+    return arr
 
 
 _DEFAULT: DeriveModel | None = None

@@ -519,7 +519,10 @@ class Profiles:
             found = conn.execute(
                 f"SELECT {_COLUMNS} FROM articles {where} ORDER BY outlet, article_id", params
             ).fetchall()
-        return [_row_from_db(values) for values in found]
+        try:
+            return [_row_from_db(values) for values in found]
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: damaged profile store ({exc})") from None
 
 
 def _check_file(path: Path) -> None:
@@ -569,13 +572,38 @@ def _row_from_db(values: Sequence[Any]) -> ArticleRow:
         derivation=derivation,
         derivation_score=score,
         credits_wire=None if credits is None else bool(credits),
-        wire_ids=tuple(json.loads(wire_ids)),
+        wire_ids=_json_column(wire_ids, "wire_ids", article_id, _is_str_list),
         words=words,
         wire_facts=facts,
         wire_facts_carried=carried,
         chars=(verbatim, rewrite, new),
-        discrepancies=tuple(sorted(json.loads(discrepancies).items())),
+        discrepancies=_json_column(discrepancies, "discrepancies", article_id, _is_count_map),
     )
+
+
+def _json_column(raw: Any, field: str, article_id: str, check: Callable[[Any], Any]) -> Any:
+    """Decode one JSON column of a stored row; `check` returns the value to keep, or None when
+    it has the wrong shape. A damaged row raises ValueError naming the article and field
+    (`_select` turns it into a StoreError naming the store) instead of a traceback."""
+    try:
+        value = check(json.loads(raw))
+    except (TypeError, ValueError):
+        value = None
+    if value is None:
+        raise ValueError(f"article {article_id!r}: column {field!r} is not valid ({raw!r:.60})")
+    return value
+
+
+def _is_str_list(value: Any) -> tuple[str, ...] | None:
+    ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return tuple(value) if ok else None
+
+
+def _is_count_map(value: Any) -> tuple[tuple[str, int], ...] | None:
+    ok = isinstance(value, dict) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+    )
+    return tuple(sorted(value.items())) if ok else None
 
 
 def _row_values(row: ArticleRow, run_id: str | None) -> tuple:
