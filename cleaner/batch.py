@@ -145,10 +145,24 @@ def _with_site_lines(records: list[Record]) -> list[tuple[Record, Any]]:
 _worker_model: Any = None
 
 
+def one_blas_thread() -> None:
+    """One BLAS thread in this process. A page's matrices are small: numpy's BLAS gains nothing
+    from more threads and, beside worker processes, fights them for the cores (`cleaner clean
+    --parallel 2` ran slower than `--parallel 1` on two cores, at twice the CPU). Called by the
+    CLIs and in worker processes, never on a library user's own process."""
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    threadpool_limits(1)
+
+
 def _init_worker(model: Any) -> None:
     """Runs once per worker. Must not raise (a failing initializer breaks the pool), so a model
     that cannot be loaded is reported per record instead."""
     global _worker_model
+    try:
+        one_blas_thread()
+    except Exception:  # noqa: BLE001 - a speed setting; the worker cleans without it
+        pass
     try:
         _worker_model = resolve_model(model)
     except Exception as exc:

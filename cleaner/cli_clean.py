@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .article import Article
-from .batch import clean_many
+from .batch import clean_many, one_blas_thread
 from .cli import discard_stdout
 from .model import NotAModelFolder, load_model
 from .sources import (
@@ -124,6 +124,7 @@ class OutputError(Exception):
 
 def run(args: argparse.Namespace) -> int:
     paths: list[str] = list(args.paths) or [STDIN]
+    one_blas_thread()
     if not args.paths and _stdin_is_a_terminal():  # else it looks like a hang
         _err("reading a page from the terminal; end it with Ctrl-D (or give files or folders)")
     try:

@@ -40,3 +40,17 @@ def test_load_model_takes_a_file_in_the_model_folder(tmp_path: Path) -> None:
     stray.write_text("not a model")
     with pytest.raises(NotAModelFolder, match="a file, not a model folder"):
         load_model(stray)
+
+
+def test_the_clean_cli_runs_numpy_on_one_blas_thread(tmp_path: Path) -> None:
+    """Several BLAS threads a process made `cleaner clean --parallel 2` slower than
+    `--parallel 1` on two cores, at twice the CPU; the CLI (and each worker) uses one."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from cleaner.cli import main
+
+    page = tmp_path / "story.txt"
+    page.write_text(STORY, encoding="utf-8")
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        assert main(["clean", "--format", "jsonl", "-o", str(tmp_path / "out"), str(page)]) == 0
+        blas = [lib for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+        assert blas and all(lib["num_threads"] == 1 for lib in blas)

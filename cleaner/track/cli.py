@@ -157,8 +157,11 @@ def _create_temp(target: Path) -> Path:
 
 
 def cmd_track(args: argparse.Namespace) -> int:
+    from cleaner.batch import one_blas_thread
     from cleaner.track.pipeline import TrackError, track
     from cleaner.track.profiles import StoreError
+
+    one_blas_thread()  # --parallel 2 ran slower than 1 on two cores without it
 
     output = _ReportOutput(args.output)
     problem = output.problem()
