@@ -187,14 +187,13 @@ def _title_fields(scores) -> dict:
 
 
 def _train(args) -> int:
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
+    from .batch import one_blas_thread
     from .model import read_model, save_model
     from .train import TrainConfig, train_model
 
     # One BLAS thread: the MLP's small matrices gain nothing from more, and several threads
     # fighting over two cores made training ten times slower in our measurements.
-    threadpool_limits(1)
+    one_blas_thread()
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     problem = _train_arguments_problem(args)
     if problem:
