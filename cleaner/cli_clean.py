@@ -107,7 +107,7 @@ def _positive_int(value: str) -> int:
 def _load_model(path: str | None) -> Any:
     """Load the model once in the parent, so a bad --model fails fast with exit 2 and forked
     workers share it."""
-    return load_model(path) if path else load_model()
+    return load_model(path)
 
 
 class OutputError(Exception):
