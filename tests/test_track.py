@@ -119,6 +119,15 @@ def test_raw_seeds_through_the_cleaner():
     assert "001" not in (reports["004"].get("wire_ids") or [])
 
 
+def test_raw_seed_004_keeps_its_bloomberg_byline_mark():
+    """The cleaner keeps 004's two byline lines ("Bloomberg", "Bloomberg • 2 min read"); joined
+    into one `Article.byline` string, neither was an agency's byline any more."""
+    recs = [{"id": k, "text": _seed(k)} for k in ("000", "004")]
+    reports = {r["id"]: r for r in track(recs)}
+    assert reports["004"]["role"] == "wire" and reports["004"]["agency"] == "Bloomberg"
+    assert reports["000"]["role"] == "rewrite"
+
+
 # -- bad input ------------------------------------------------------------------------------------
 
 WIRE = ("TOKYO (Reuters) - The company said on Tuesday it would cut up to 500 jobs at its plant "

@@ -150,7 +150,10 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
             return doc
         doc.body = art.body
         doc.outlet = doc.outlet or art.outlet
-        doc.credit_text = "\n".join(x for x in (art.title, art.byline, art.body) if x)
+        # Each byline line on its own line: `Article.byline` joins them with " | ", and a line
+        # that is just "Bloomberg" is an agency's mark only while it stands alone.
+        bylines = [ln.text for ln in art.lines if ln.label == "byline"]
+        doc.credit_text = "\n".join(x for x in (art.title, *bylines, art.body) if x)
     return doc
 
 
