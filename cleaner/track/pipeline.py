@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -84,29 +85,65 @@ def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None
             dict(getattr(item, "meta", {}) or {}), getattr(item, "error", None))
 
 
-def _iter_input(items: Iterable[Any] | str | os.PathLike) -> Iterator[Any]:
-    """Records from paths (via cleaner.sources) or record objects/dicts as given."""
+FileKey = tuple[int, int]
+
+
+def _file_key(name: str) -> FileKey | None:
+    """What a regular file is however it is named (another spelling, `..`, a symlink, a hard
+    link): its device and inode. None for stdin, pipes and devices, which are never merged."""
+    if name == "-":
+        return None
+    try:
+        st = os.stat(name)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def _iter_input(
+    items: Iterable[Any] | str | os.PathLike, read: set[FileKey],
+    wire_files: frozenset[FileKey] = frozenset(),
+) -> Iterator[tuple[Any, bool]]:
+    """Records from paths (via cleaner.sources) or record objects/dicts as given, each with
+    whether its file is also named as a wire. A file already in `read` is skipped (and every
+    file read is added), so a file named twice is read once."""
     if isinstance(items, (str, os.PathLike)):
         items = [items]
-    paths: list[str] = []
     for item in items:
-        if isinstance(item, (str, os.PathLike)):
-            paths.append(str(item))
+        if not isinstance(item, (str, os.PathLike)):
+            yield item, False
             continue
-        if paths:
-            yield from _read_paths(paths)
-            paths = []
-        yield item
-    if paths:
-        yield from _read_paths(paths)
+        for name in _expand(str(item)):
+            key = _file_key(name)
+            if key is not None:
+                if key in read:
+                    continue
+                read.add(key)
+            yield from ((rec, key in wire_files) for rec in _read_paths([name]))
+
+
+def _expand(path: str) -> list[str]:
+    """The files a path names (a folder's, sorted); a missing path stops the run."""
+    from cleaner.sources import expand_paths
+
+    if path != "-" and not Path(path).exists():
+        raise TrackError(f"{path}: no such file or folder")
+    return list(expand_paths([path]))
+
+
+def _wire_files(wires: Iterable[Any] | str | os.PathLike | None) -> frozenset[FileKey]:
+    """The files named by `wires` (folders expanded)."""
+    if wires is None:
+        return frozenset()
+    if isinstance(wires, (str, os.PathLike)):
+        wires = [wires]
+    names = (n for w in wires if isinstance(w, (str, os.PathLike)) for n in _expand(str(w)))
+    return frozenset(k for k in map(_file_key, names) if k is not None)
 
 
 def _read_paths(paths: Sequence[str]) -> Iterator[Any]:
     from cleaner.sources import iter_records
 
-    for p in paths:
-        if p != "-" and not Path(p).exists():
-            raise TrackError(f"{p}: no such file or folder")
     yield from iter_records(paths)
 
 
@@ -152,6 +189,43 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
         doc.outlet = doc.outlet or art.outlet
         doc.credit_text = "\n".join(x for x in (art.title, art.byline, art.body) if x)
     return doc
+
+
+def _read_docs(
+    records: Iterable[Any] | str | os.PathLike,
+    wires: Iterable[Any] | str | os.PathLike | None,
+    no_clean: bool,
+) -> list[Doc]:
+    """Every record of the corpus, then every wire not already in it. A file is read once
+    however often it is named: a wire file that is also in the corpus stays in the corpus's
+    place, as a wire, so it is not tracked as a rewrite of itself."""
+    wire_files = _wire_files(wires)
+    read: set[FileKey] = set()
+    docs = []
+    for i, (item, is_wire) in enumerate(_iter_input(records, read, wire_files)):
+        d = _clean_doc(item, no_clean, i)
+        docs.append(_as_wire(d) if is_wire else d)
+    if wires is None:
+        return docs
+    # a wire record also given as a corpus record (same id, same text) marks that record as
+    # the wire rather than counting twice
+    in_corpus = {d.id: d for d in docs}
+    for i, (item, _) in enumerate(_iter_input(wires, read)):
+        d = _as_wire(_clean_doc(item, no_clean, len(docs) + i))
+        twin = in_corpus.get(d.id)
+        if twin is not None and twin.body == d.body and twin.error is None:
+            twin.role = "wire"
+            continue
+        docs.append(d)
+    return docs
+
+
+def _as_wire(d: Doc) -> Doc:
+    """A record given as a wire: its role is wire, unless it says otherwise (an error)."""
+    if d.role == "rewrite" and not d.error:
+        d.error = f"{d.id}: given as a wire but its record says role 'rewrite'"
+    d.role = "wire"
+    return d
 
 
 # -- roles ---------------------------------------------------------------------------------------
@@ -437,23 +511,7 @@ def iter_track(
         mdl = model
     else:
         mdl = DeriveModel.load(model) if model is not None else default_model()
-    docs: list[Doc] = []
-    for i, item in enumerate(_iter_input(records)):
-        docs.append(_clean_doc(item, no_clean, i))
-    if wires is not None:
-        # a wire that is also in the corpus (same id, same text: `track corpus/ --wire
-        # corpus/x.txt`) marks that record as the wire rather than counting twice
-        in_corpus = {d.id: d for d in docs}
-        for i, item in enumerate(_iter_input(wires)):
-            d = _clean_doc(item, no_clean, len(docs) + i)
-            if d.role == "rewrite":
-                d.error = f"{d.id}: given as a wire but its record says role 'rewrite'"
-            twin = in_corpus.get(d.id)
-            if twin is not None and twin.body == d.body and twin.error is None:
-                twin.role = "wire"
-                continue
-            d.role = "wire"
-            docs.append(d)
+    docs = _read_docs(records, wires, no_clean)
     if not docs:
         raise TrackError("empty corpus: no records to track")
     seen: dict[str, int] = {}
