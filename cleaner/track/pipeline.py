@@ -15,7 +15,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,8 @@ class Doc:
     body: str = ""
     outlet: str | None = None
     role: str | None = None  # designated: "wire" | "rewrite"; None = decide
-    published: date | None = None
+    published: date | None = None  # the day as written: what "Tuesday" in the text refers to
+    published_at: datetime | None = None  # the instant (UTC) when `published` gives a time
     agency: str | None = None
     credit_text: str = ""  # body plus title/byline: where a credit may sit
     error: str | None = None
@@ -73,6 +74,23 @@ def _date(value: Any) -> date | None:
             return date(int(m[1]), int(m[2]), int(m[3])) if m else None
         except ValueError:
             return None
+
+
+_HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _instant(value: Any) -> datetime | None:
+    """The moment a `published` with a time of day gives, in UTC; a time without a zone counts
+    as UTC. None for a date alone (or no date): that says nothing about the hour."""
+    if not isinstance(value, str) or not _HAS_TIME.match(value.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None]:
@@ -151,7 +169,8 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
     rid, text, html, meta, error = _as_record(item)
     rid = rid or f"#{position}"
     role = meta.get("role")
-    doc = Doc(rid, meta=meta, published=_date(meta.get("published")))
+    published = meta.get("published")
+    doc = Doc(rid, meta=meta, published=_date(published), published_at=_instant(published))
     if role is not None and role not in ("wire", "rewrite"):
         doc.error = f"{rid}: role must be 'wire' or 'rewrite', got {role!r}"
         return doc
@@ -272,20 +291,26 @@ def _assign_roles(docs: list[Doc], opts: Options) -> None:
     for members in clusters.values():
         if len(members) < 2:
             continue
-        keep = {d.id for d in members if d.designated}
-        if not keep:
-            keep = {min(members, key=_original_rank).id}
+        keep = {d.id for d in members if d.designated} or {_original(members).id}
         for d in members:
             if d.id not in keep:
                 d.role = "rewrite"
                 d.meta.setdefault("wire_copy", True)
 
 
-def _original_rank(d: Doc) -> tuple:
+def _original(copies: list[Doc]) -> Doc:
     """Which copy of a wire story stands for the original: the agency's own site, then the
-    earliest, then the longest, then the smallest id."""
-    own = d.agency and d.outlet and d.agency.lower() in d.outlet.lower().replace(".", " ")
-    return (0 if own else 1, d.published or date.max, -len(d.body), d.id)
+    earliest, then the longest, then the smallest id. "Earliest" compares instants when every
+    dated copy gives a time of day, else days: a day alone cannot say which came first within
+    it, and ordering it before or after the timed copies would be a guess."""
+    by_time = all(d.published_at is not None for d in copies if d.published is not None)
+
+    def rank(d: Doc) -> tuple:
+        when = d.published_at if by_time else d.published
+        own = d.agency and d.outlet and d.agency.lower() in d.outlet.lower().replace(".", " ")
+        return (0 if own else 1, when is None, when, -len(d.body), d.id)
+
+    return min(copies, key=rank)
 
 
 # -- matching one rewrite --------------------------------------------------------------------------
