@@ -64,3 +64,24 @@ def test_a_copy_without_a_date_comes_after_dated_ones() -> None:
     got = _original(("undated", None, "example.com", LONGER),
                     ("dated", "2018-07-15T09:00:00Z", "example.org", WIRE))
     assert got == "dated"
+
+
+# -- the agency's own site: whole host labels ---------------------------------------------------
+
+AP_WIRE = ("TOKYO (AP) — The company said on Tuesday it would cut up to 500 jobs at its plant in "
+           "Osaka by 2026. Shares rose 3% after the announcement, the Nikkei reported.")
+
+
+def test_a_site_whose_name_contains_the_agency_is_not_its_site() -> None:
+    """japantimes.co.jp counted as AP's own site ("ap" in "japantimes") and won over the
+    earlier copy."""
+    got = _original(("jt", "2018-07-15T09:00:00Z", "japantimes.co.jp", AP_WIRE),
+                    ("other", "2018-07-15T06:00:00Z", "example.org", AP_WIRE))
+    assert got == "other"
+
+
+@pytest.mark.parametrize("outlet", ["apnews.com", "https://www.apnews.com/article/x", "AP"])
+def test_the_agency_site_wins_over_an_earlier_copy(outlet: str) -> None:
+    got = _original(("own", "2018-07-15T09:00:00Z", outlet, AP_WIRE),
+                    ("other", "2018-07-15T06:00:00Z", "japantimes.co.jp", AP_WIRE))
+    assert got == "own"

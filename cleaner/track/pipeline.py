@@ -24,7 +24,7 @@ from cleaner.sources import content_type_error
 from cleaner.track.align import Alignment, Span, align, split_sentences
 from cleaner.track.derive import DeriveModel, default_model, features
 from cleaner.track.index import TermStats, WireIndex, terms, tokens
-from cleaner.track.wire import credits, detect_agency
+from cleaner.track.wire import credits, detect_agency, is_agency_outlet
 
 
 class TrackError(Exception):
@@ -307,7 +307,7 @@ def _original(copies: list[Doc]) -> Doc:
 
     def rank(d: Doc) -> tuple:
         when = d.published_at if by_time else d.published
-        own = d.agency and d.outlet and d.agency.lower() in d.outlet.lower().replace(".", " ")
+        own = is_agency_outlet(d.outlet, d.agency)
         return (0 if own else 1, when is None, when, -len(d.body), d.id)
 
     return min(copies, key=rank)
