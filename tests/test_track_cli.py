@@ -45,3 +45,71 @@ def test_python_api_track_and_profiles_whatever_was_imported_first(tmp_path: Pat
     assert cleaner.Profiles is Direct
     with cleaner.Profiles(tmp_path / "p.sqlite") as store:
         assert {p.outlet for p in store.profiles()} >= {"Africa Leader", "Reuters"}
+
+
+# -- a file named twice is read once ---------------------------------------------------------------
+
+WIRE_TEXT = ("TOKYO (Reuters) - Japan's central bank kept interest rates at 0.5 percent on "
+             "Tuesday, Governor Kazuo Ueda said, adding that inflation may slow to 2 percent "
+             "next year.")
+REWRITE_TEXT = ("Japan's central bank kept rates at 0.5 percent on Tuesday, Governor Kazuo Ueda "
+                "said, adding that inflation will slow to 3 percent next year. Markets were calm.")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "wire.txt").write_text(WIRE_TEXT, encoding="utf-8")
+    (folder / "rewrite.txt").write_text(REWRITE_TEXT, encoding="utf-8")
+    return folder
+
+
+def _run(tmp_path: Path, *args: str) -> list[dict]:
+    out = tmp_path / "report.jsonl"
+    assert main(["track", *args, "--no-clean", "-o", str(out)]) == 0
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def _roles(reports: list[dict]) -> dict[str, str]:
+    return {Path(r["id"]).name: r["role"] for r in reports}
+
+
+def test_wire_named_by_another_path_than_the_corpus_is_read_once(tmp_path: Path, monkeypatch):
+    """`--wire ./corpus/wire.txt` next to `corpus/`: the wire was tracked twice, the corpus copy
+    as a wholly derived rewrite of itself."""
+    folder = _corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    reports = _run(tmp_path, "corpus", "--wire", "./corpus/../corpus/wire.txt")
+    assert _roles(reports) == {"rewrite.txt": "rewrite", "wire.txt": "wire"}
+    assert [r["id"] for r in reports] == ["corpus/rewrite.txt", "corpus/wire.txt"]  # corpus order
+    assert reports[0]["wire_ids"] == ["corpus/wire.txt"]
+    assert (folder / "wire.txt").is_file()
+
+
+def test_wire_through_a_symlink_or_hard_link_is_read_once(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    link, hard = tmp_path / "link.txt", tmp_path / "hard.txt"
+    link.symlink_to(folder / "wire.txt")
+    hard.hardlink_to(folder / "wire.txt")
+    for wire in (link, hard):
+        reports = _run(tmp_path, str(folder), "--wire", str(wire))
+        assert _roles(reports) == {"rewrite.txt": "rewrite", "wire.txt": "wire"}, wire
+
+
+def test_the_same_file_twice_in_the_corpus_is_read_once(tmp_path: Path) -> None:
+    """Was 'duplicate record id', exit 2."""
+    folder = _corpus(tmp_path)
+    reports = _run(tmp_path, str(folder), str(folder / "wire.txt"), str(folder) + "/")
+    assert _roles(reports) == {"rewrite.txt": "rewrite", "wire.txt": "wire"}
+    assert len(reports) == 2
+
+
+def test_a_wire_folder_inside_the_corpus_keeps_every_file_a_wire(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    wires = folder / "wires"
+    wires.mkdir()
+    (wires / "w2.txt").write_text("Plain text without any agency mark at all, said the mayor.",
+                                  encoding="utf-8")
+    reports = _run(tmp_path, str(folder), "--wire", str(wires))
+    assert _roles(reports)["w2.txt"] == "wire"
+    assert len(reports) == 3

@@ -10,7 +10,7 @@ import pytest
 from cleaner.track.align import align, split_sentences
 from cleaner.track.derive import CLASSES, DeriveModel, default_model, features
 from cleaner.track.index import WireIndex, terms
-from cleaner.track.wire import credits, detect_agency
+from cleaner.track.wire import credits, detect_agency, is_agency_outlet
 
 WIRE = (
     "HELSINKI (Reuters) - Finnish police arrested three men on Monday after a protest near the "
@@ -47,6 +47,34 @@ def test_credit():
     assert not credits("Photo: Evan Vucci/AP\nTrump met Putin.", "AP")
     assert not credits("Trump met Putin in Helsinki.", "Reuters")
     assert not credits("Trump met Putin, Reuters reported.", None)
+
+
+@pytest.mark.parametrize(
+    "outlet, agency, own",
+    [
+        ("apnews.com", "AP", True),
+        ("www.apnews.com", "AP", True),
+        ("https://apnews.com/article/x", "AP", True),
+        ("hosted.ap.org", "AP", True),
+        ("The Associated Press", "AP", True),
+        ("japantimes.co.jp", "AP", False),  # was AP's: "ap" is in "japantimes"
+        ("capnews.com", "AP", False),
+        ("apnews.com.example.net", "AP", False),
+        ("uk.reuters.com", "Reuters", True),
+        ("Reuters", "Reuters", True),
+        ("notreuters.com", "Reuters", False),
+        ("reuters.com", "AP", False),
+        ("afp.com", "AFP", True),
+        ("safp.com", "AFP", False),
+        ("bloomberg.com", "Bloomberg", True),
+        ("bloombergquint.com", "Bloomberg", False),
+        ("yahoo.com/news", "Reuters", False),
+        (None, "AP", False),
+        ("apnews.com", None, False),
+    ],
+)
+def test_agency_outlet_matches_whole_host_labels(outlet, agency, own):
+    assert is_agency_outlet(outlet, agency) is own
 
 
 def test_split_sentences_offsets_and_abbreviations():

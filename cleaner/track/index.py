@@ -217,8 +217,27 @@ class WireIndex:
         rows = self.num_perm // self.bands
         return [(b, sig[b * rows : (b + 1) * rows].tobytes()) for b in range(self.bands)]
 
+    def _canonicalise(self) -> None:
+        """Renumber terms in string order and wires in id order. Insertion order must not leak
+        into results: term ids break ties among equally rare terms (which `query_terms` keep),
+        doc positions break ties among equal proposals, and both set the order of float sums,
+        so the same corpus read in another order could propose other wires."""
+        names = sorted(self.vocab)
+        old = np.fromiter((self.vocab[t] for t in names), dtype=np.int64, count=len(names))
+        remap = np.empty(len(names), dtype=np.int64)
+        remap[old] = np.arange(len(names))
+        self.vocab = {t: i for i, t in enumerate(names)}
+        self._df = Counter({int(remap[tid]): c for tid, c in self._df.items()})
+        for d in self.docs:
+            ids = remap[d.term_ids]
+            order = np.argsort(ids, kind="stable")
+            d.term_ids, d.tf = ids[order], d.tf[order]
+        self.docs.sort(key=lambda d: d.id)
+        self._ids = {d.id: i for i, d in enumerate(self.docs)}
+
     def build(self) -> WireIndex:
         """Freeze the index: idf, norms, postings, LSH buckets."""
+        self._canonicalise()
         n = len(self.docs)
         v = len(self.vocab)
         df = np.zeros(v, dtype=np.float32)

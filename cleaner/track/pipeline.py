@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from cleaner.sources import content_type_error
 from cleaner.track.align import Alignment, Span, align, split_sentences
 from cleaner.track.derive import DeriveModel, default_model, features
 from cleaner.track.index import TermStats, WireIndex, terms, tokens
-from cleaner.track.wire import credits, detect_agency
+from cleaner.track.wire import credits, detect_agency, is_agency_outlet
 
 
 class TrackError(Exception):
@@ -38,7 +39,8 @@ class Doc:
     body: str = ""
     outlet: str | None = None
     role: str | None = None  # designated: "wire" | "rewrite"; None = decide
-    published: date | None = None
+    published: date | None = None  # the day as written: what "Tuesday" in the text refers to
+    published_at: datetime | None = None  # the instant (UTC) when `published` gives a time
     agency: str | None = None
     credit_text: str = ""  # body plus title/byline: where a credit may sit
     error: str | None = None
@@ -74,6 +76,23 @@ def _date(value: Any) -> date | None:
             return None
 
 
+_HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _instant(value: Any) -> datetime | None:
+    """The moment a `published` with a time of day gives, in UTC; a time without a zone counts
+    as UTC. None for a date alone (or no date): that says nothing about the hour."""
+    if not isinstance(value, str) or not _HAS_TIME.match(value.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
 def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None]:
     """(id, text, html, meta, error) from a Record, a dict or an object with those attributes."""
     if isinstance(item, Mapping):
@@ -84,29 +103,65 @@ def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None
             dict(getattr(item, "meta", {}) or {}), getattr(item, "error", None))
 
 
-def _iter_input(items: Iterable[Any] | str | os.PathLike) -> Iterator[Any]:
-    """Records from paths (via cleaner.sources) or record objects/dicts as given."""
+FileKey = tuple[int, int]
+
+
+def _file_key(name: str) -> FileKey | None:
+    """What a regular file is however it is named (another spelling, `..`, a symlink, a hard
+    link): its device and inode. None for stdin, pipes and devices, which are never merged."""
+    if name == "-":
+        return None
+    try:
+        st = os.stat(name)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def _iter_input(
+    items: Iterable[Any] | str | os.PathLike, read: set[FileKey],
+    wire_files: frozenset[FileKey] = frozenset(),
+) -> Iterator[tuple[Any, bool]]:
+    """Records from paths (via cleaner.sources) or record objects/dicts as given, each with
+    whether its file is also named as a wire. A file already in `read` is skipped (and every
+    file read is added), so a file named twice is read once."""
     if isinstance(items, (str, os.PathLike)):
         items = [items]
-    paths: list[str] = []
     for item in items:
-        if isinstance(item, (str, os.PathLike)):
-            paths.append(str(item))
+        if not isinstance(item, (str, os.PathLike)):
+            yield item, False
             continue
-        if paths:
-            yield from _read_paths(paths)
-            paths = []
-        yield item
-    if paths:
-        yield from _read_paths(paths)
+        for name in _expand(str(item)):
+            key = _file_key(name)
+            if key is not None:
+                if key in read:
+                    continue
+                read.add(key)
+            yield from ((rec, key in wire_files) for rec in _read_paths([name]))
+
+
+def _expand(path: str) -> list[str]:
+    """The files a path names (a folder's, sorted); a missing path stops the run."""
+    from cleaner.sources import expand_paths
+
+    if path != "-" and not Path(path).exists():
+        raise TrackError(f"{path}: no such file or folder")
+    return list(expand_paths([path]))
+
+
+def _wire_files(wires: Iterable[Any] | str | os.PathLike | None) -> frozenset[FileKey]:
+    """The files named by `wires` (folders expanded)."""
+    if wires is None:
+        return frozenset()
+    if isinstance(wires, (str, os.PathLike)):
+        wires = [wires]
+    names = (n for w in wires if isinstance(w, (str, os.PathLike)) for n in _expand(str(w)))
+    return frozenset(k for k in map(_file_key, names) if k is not None)
 
 
 def _read_paths(paths: Sequence[str]) -> Iterator[Any]:
     from cleaner.sources import iter_records
 
-    for p in paths:
-        if p != "-" and not Path(p).exists():
-            raise TrackError(f"{p}: no such file or folder")
     yield from iter_records(paths)
 
 
@@ -114,7 +169,8 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
     rid, text, html, meta, error = _as_record(item)
     rid = rid or f"#{position}"
     role = meta.get("role")
-    doc = Doc(rid, meta=meta, published=_date(meta.get("published")))
+    published = meta.get("published")
+    doc = Doc(rid, meta=meta, published=_date(published), published_at=_instant(published))
     if role is not None and role not in ("wire", "rewrite"):
         doc.error = f"{rid}: role must be 'wire' or 'rewrite', got {role!r}"
         return doc
@@ -155,6 +211,43 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
         bylines = [ln.text for ln in art.lines if ln.label == "byline"]
         doc.credit_text = "\n".join(x for x in (art.title, *bylines, art.body) if x)
     return doc
+
+
+def _read_docs(
+    records: Iterable[Any] | str | os.PathLike,
+    wires: Iterable[Any] | str | os.PathLike | None,
+    no_clean: bool,
+) -> list[Doc]:
+    """Every record of the corpus, then every wire not already in it. A file is read once
+    however often it is named: a wire file that is also in the corpus stays in the corpus's
+    place, as a wire, so it is not tracked as a rewrite of itself."""
+    wire_files = _wire_files(wires)
+    read: set[FileKey] = set()
+    docs = []
+    for i, (item, is_wire) in enumerate(_iter_input(records, read, wire_files)):
+        d = _clean_doc(item, no_clean, i)
+        docs.append(_as_wire(d) if is_wire else d)
+    if wires is None:
+        return docs
+    # a wire record also given as a corpus record (same id, same text) marks that record as
+    # the wire rather than counting twice
+    in_corpus = {d.id: d for d in docs}
+    for i, (item, _) in enumerate(_iter_input(wires, read)):
+        d = _as_wire(_clean_doc(item, no_clean, len(docs) + i))
+        twin = in_corpus.get(d.id)
+        if twin is not None and twin.body == d.body and twin.error is None:
+            twin.role = "wire"
+            continue
+        docs.append(d)
+    return docs
+
+
+def _as_wire(d: Doc) -> Doc:
+    """A record given as a wire: its role is wire, unless it says otherwise (an error)."""
+    if d.role == "rewrite" and not d.error:
+        d.error = f"{d.id}: given as a wire but its record says role 'rewrite'"
+    d.role = "wire"
+    return d
 
 
 # -- roles ---------------------------------------------------------------------------------------
@@ -201,20 +294,26 @@ def _assign_roles(docs: list[Doc], opts: Options) -> None:
     for members in clusters.values():
         if len(members) < 2:
             continue
-        keep = {d.id for d in members if d.designated}
-        if not keep:
-            keep = {min(members, key=_original_rank).id}
+        keep = {d.id for d in members if d.designated} or {_original(members).id}
         for d in members:
             if d.id not in keep:
                 d.role = "rewrite"
                 d.meta.setdefault("wire_copy", True)
 
 
-def _original_rank(d: Doc) -> tuple:
+def _original(copies: list[Doc]) -> Doc:
     """Which copy of a wire story stands for the original: the agency's own site, then the
-    earliest, then the longest, then the smallest id."""
-    own = d.agency and d.outlet and d.agency.lower() in d.outlet.lower().replace(".", " ")
-    return (0 if own else 1, d.published or date.max, -len(d.body), d.id)
+    earliest, then the longest, then the smallest id. "Earliest" compares instants when every
+    dated copy gives a time of day, else days: a day alone cannot say which came first within
+    it, and ordering it before or after the timed copies would be a guess."""
+    by_time = all(d.published_at is not None for d in copies if d.published is not None)
+
+    def rank(d: Doc) -> tuple:
+        when = d.published_at if by_time else d.published
+        own = is_agency_outlet(d.outlet, d.agency)
+        return (0 if own else 1, when is None, when, -len(d.body), d.id)
+
+    return min(copies, key=rank)
 
 
 # -- matching one rewrite --------------------------------------------------------------------------
@@ -440,23 +539,7 @@ def iter_track(
         mdl = model
     else:
         mdl = DeriveModel.load(model) if model is not None else default_model()
-    docs: list[Doc] = []
-    for i, item in enumerate(_iter_input(records)):
-        docs.append(_clean_doc(item, no_clean, i))
-    if wires is not None:
-        # a wire that is also in the corpus (same id, same text: `track corpus/ --wire
-        # corpus/x.txt`) marks that record as the wire rather than counting twice
-        in_corpus = {d.id: d for d in docs}
-        for i, item in enumerate(_iter_input(wires)):
-            d = _clean_doc(item, no_clean, len(docs) + i)
-            if d.role == "rewrite":
-                d.error = f"{d.id}: given as a wire but its record says role 'rewrite'"
-            twin = in_corpus.get(d.id)
-            if twin is not None and twin.body == d.body and twin.error is None:
-                twin.role = "wire"
-                continue
-            d.role = "wire"
-            docs.append(d)
+    docs = _read_docs(records, wires, no_clean)
     if not docs:
         raise TrackError("empty corpus: no records to track")
     seen: dict[str, int] = {}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cleaner.recurring import host_of
+
 # How each agency appears in a dateline parenthesis or a byline.
 _AGENCY_ALIASES: dict[str, str] = {
     "reuters": "Reuters",
@@ -24,6 +26,13 @@ _AGENCY_ALIASES: dict[str, str] = {
     "agence france presse": "AFP",
     "bloomberg": "Bloomberg",
     "bloomberg news": "Bloomberg",
+}
+# Each agency's own sites: a host that is one of these, or a subdomain of one ("uk.reuters.com").
+AGENCY_DOMAINS: dict[str, tuple[str, ...]] = {
+    "Reuters": ("reuters.com",),
+    "AP": ("apnews.com", "ap.org"),
+    "AFP": ("afp.com",),
+    "Bloomberg": ("bloomberg.com",),
 }
 _ALIAS_RE = "|".join(sorted((re.escape(a) for a in _AGENCY_ALIASES), key=len, reverse=True))
 
@@ -111,3 +120,15 @@ def credited_agencies(text: str) -> set[str]:
 def credits(text: str, agency: str | None) -> bool:
     """Does `text` credit `agency`? False when the agency is unknown."""
     return agency is not None and agency in credited_agencies(text)
+
+
+def is_agency_outlet(outlet: str | None, agency: str | None) -> bool:
+    """Is `outlet` the agency itself: one of its sites (a host, or a URL on it) or its name
+    ("Reuters", "The Associated Press")? Hosts match whole labels from the right, so
+    japantimes.co.jp is not AP's site, nor notreuters.com Reuters'."""
+    if not outlet or not agency:
+        return False
+    if _AGENCY_ALIASES.get(re.sub(r"\s+", " ", outlet.strip().lower())) == agency:
+        return True
+    host = (host_of(outlet) or "").rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in AGENCY_DOMAINS.get(agency, ()))
