@@ -84,8 +84,10 @@ def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None
             dict(getattr(item, "meta", {}) or {}), getattr(item, "error", None))
 
 
-def _iter_input(items: Iterable[Any] | str | os.PathLike) -> Iterator[Any]:
-    """Records from paths (via cleaner.sources) or record objects/dicts as given."""
+def _iter_input(items: Iterable[Any] | str | os.PathLike, as_given: bool = False) -> Iterator[Any]:
+    """Records from paths (via cleaner.sources) or record objects/dicts as given. `as_given`
+    (--no-clean): a file's text is kept exactly as decoded, as a dict's text is, so offsets
+    refer to the same text whichever way it came in."""
     if isinstance(items, (str, os.PathLike)):
         items = [items]
     paths: list[str] = []
@@ -94,20 +96,20 @@ def _iter_input(items: Iterable[Any] | str | os.PathLike) -> Iterator[Any]:
             paths.append(str(item))
             continue
         if paths:
-            yield from _read_paths(paths)
+            yield from _read_paths(paths, as_given)
             paths = []
         yield item
     if paths:
-        yield from _read_paths(paths)
+        yield from _read_paths(paths, as_given)
 
 
-def _read_paths(paths: Sequence[str]) -> Iterator[Any]:
+def _read_paths(paths: Sequence[str], as_given: bool = False) -> Iterator[Any]:
     from cleaner.sources import iter_records
 
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise TrackError(f"{p}: no such file or folder")
-    yield from iter_records(paths)
+    yield from iter_records(paths, as_given=as_given)
 
 
 def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
@@ -135,8 +137,11 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
         if text is None:
             doc.error = f"{rid}: --no-clean needs plain text, the record has only HTML"
             return doc
-        doc.body = text
-        doc.credit_text = text
+        from cleaner.text import without_lone_surrogates
+
+        # as given; only a lone surrogate (a JSON "\ud800" escape, not Unicode) becomes U+FFFD,
+        # one for one, so every offset still fits the text the user gave
+        doc.body = doc.credit_text = without_lone_surrogates(text)
     else:
         from cleaner.clean import clean
 
@@ -438,13 +443,13 @@ def iter_track(
     else:
         mdl = DeriveModel.load(model) if model is not None else default_model()
     docs: list[Doc] = []
-    for i, item in enumerate(_iter_input(records)):
+    for i, item in enumerate(_iter_input(records, as_given=no_clean)):
         docs.append(_clean_doc(item, no_clean, i))
     if wires is not None:
         # a wire that is also in the corpus (same id, same text: `track corpus/ --wire
         # corpus/x.txt`) marks that record as the wire rather than counting twice
         in_corpus = {d.id: d for d in docs}
-        for i, item in enumerate(_iter_input(wires)):
+        for i, item in enumerate(_iter_input(wires, as_given=no_clean)):
             d = _clean_doc(item, no_clean, len(docs) + i)
             if d.role == "rewrite":
                 d.error = f"{d.id}: given as a wire but its record says role 'rewrite'"
