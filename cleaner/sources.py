@@ -12,7 +12,9 @@ Decisions worth knowing:
   so an oversized input is never loaded into memory. For JSONL the limit applies per line (one
   line is one document), so a JSONL file may be as large as you like.
 - Text and HTML are passed through `cleaner.text.normalise` (NFC, one kind of newline, no
-  invisible or control characters, single spaces): the words never change.
+  invisible or control characters, single spaces): the words never change. With `as_given`
+  (`cleaner track --no-clean`, whose offsets refer to the text as the user gave it) the text is
+  kept exactly as decoded: not normalised, no long line split.
 """
 
 from __future__ import annotations
@@ -310,8 +312,21 @@ def content_type_error(text: object, html: object) -> str | None:
     return None
 
 
+def _as_read(text: str, max_line_chars: int, as_given: bool, html: bool = False) -> str:
+    """A document's text as a Record carries it: normalised (text also with over-long lines
+    split), or with `as_given` exactly as decoded."""
+    if as_given:
+        return text
+    return normalise(text) if html else wrap_long_lines(normalise(text), max_line_chars)
+
+
 def record_from_dict(
-    obj: dict, *, default_id: str, where: str, max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    obj: dict,
+    *,
+    default_id: str,
+    where: str,
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS,
+    as_given: bool = False,
 ) -> Record:
     """A Record from a JSON object / dict with `id` and `text` or `html`; other keys go to meta.
 
@@ -324,19 +339,24 @@ def record_from_dict(
     if problem:
         return Record(rec_id, meta=meta, error=f"{where}: {problem}")
     if isinstance(html, str) and (html.strip() or text is None):
-        return Record(rec_id, html=normalise(html), meta=meta)
+        return Record(rec_id, html=_as_read(html, max_line_chars, as_given, html=True), meta=meta)
     if isinstance(text, str):
-        return Record(rec_id, text=wrap_long_lines(normalise(text), max_line_chars), meta=meta)
+        return Record(rec_id, text=_as_read(text, max_line_chars, as_given), meta=meta)
     return Record(rec_id, meta=meta, error=f"{where}: has neither 'text' nor 'html'")
 
 
 def record_from_text(
-    rec_id: str, text: str, *, kind: str = "auto", max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    rec_id: str,
+    text: str,
+    *,
+    kind: str = "auto",
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS,
+    as_given: bool = False,
 ) -> Record:
     """A Record from a decoded document; kind is "text", "html" or "auto" (sniffed)."""
     if kind == "html" or (kind == "auto" and looks_like_html(text)):
-        return Record(rec_id, html=normalise(text))
-    return Record(rec_id, text=wrap_long_lines(normalise(text), max_line_chars))
+        return Record(rec_id, html=_as_read(text, max_line_chars, as_given, html=True))
+    return Record(rec_id, text=_as_read(text, max_line_chars, as_given))
 
 
 def _human(n: int) -> str:
@@ -390,24 +410,28 @@ def iter_records(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS,
     stdin: BinaryIO | None = None,
+    as_given: bool = False,
 ) -> Iterator[Record]:
     """One Record per document in `paths` (files, folders, "-" for stdin), in order.
 
     Kinds: `.txt` text, `.html/.htm` HTML, `.jsonl/.ndjson` one record a line; other files are
     HTML when they start with `<` and contain HTML tags, else text. Stdin is JSONL when its
-    first non-space character is `{`, else sniffed the same way. Never raises for bad input."""
+    first non-space character is `{`, else sniffed the same way. Never raises for bad input.
+    `as_given`: keep each text exactly as decoded (see the module notes)."""
+    lines = max_line_chars
     for name in expand_paths(paths):
         if name == STDIN:
-            yield from _stream_records(stdin or sys.stdin.buffer, max_bytes, max_line_chars)
+            stream = stdin or sys.stdin.buffer
+            yield from _stream_records(stream, max_bytes, lines, as_given=as_given)
             continue
         path = Path(name)
         kind = _kind_of(path)
         if _is_pipe(path):  # <(zcat feed.jsonl), /dev/stdin: read as stdin is
-            yield from _pipe_records(path, name, max_bytes, max_line_chars)
+            yield from _pipe_records(path, name, max_bytes, lines, as_given)
         elif kind == "jsonl" or (kind == "auto" and _starts_with_a_json_object(path, max_bytes)):
-            yield from _jsonl_file_records(path, name, max_bytes, max_line_chars)
+            yield from _jsonl_file_records(path, name, max_bytes, lines, as_given)
         else:
-            yield _file_record(path, name, kind, max_bytes, max_line_chars)
+            yield _file_record(path, name, kind, max_bytes, lines, as_given)
 
 
 def _is_pipe(path: Path) -> bool:
@@ -419,8 +443,12 @@ def _is_pipe(path: Path) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
 
 
-def _pipe_records(path: Path, name: str, max_bytes: int, max_line_chars: int) -> Iterator[Record]:
-    return _opened(path, name, lambda h: _stream_records(h, max_bytes, max_line_chars, name))
+def _pipe_records(
+    path: Path, name: str, max_bytes: int, max_line_chars: int, as_given: bool = False
+) -> Iterator[Record]:
+    return _opened(
+        path, name, lambda h: _stream_records(h, max_bytes, max_line_chars, name, as_given)
+    )
 
 
 def _opened(
@@ -458,7 +486,9 @@ def _starts_with_a_json_object(path: Path, max_bytes: int) -> bool:
         return False
 
 
-def _file_record(path: Path, name: str, kind: str, max_bytes: int, max_line_chars: int) -> Record:
+def _file_record(
+    path: Path, name: str, kind: str, max_bytes: int, max_line_chars: int, as_given: bool = False
+) -> Record:
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -471,7 +501,7 @@ def _file_record(path: Path, name: str, kind: str, max_bytes: int, max_line_char
         return Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
     if len(data) > max_bytes:
         return Record(name, error=f"{name}: " + _too_big("file", None, max_bytes))
-    return _bytes_record(name, data, kind, max_line_chars)
+    return _bytes_record(name, data, kind, max_line_chars, as_given)
 
 
 def record_from_bytes(rec_id: str, data: bytes, *, kind: str = "auto") -> Record:
@@ -480,12 +510,16 @@ def record_from_bytes(rec_id: str, data: bytes, *, kind: str = "auto") -> Record
     return _bytes_record(rec_id, data, kind, DEFAULT_MAX_LINE_CHARS)
 
 
-def _bytes_record(name: str, data: bytes, kind: str, max_line_chars: int) -> Record:
+def _bytes_record(
+    name: str, data: bytes, kind: str, max_line_chars: int, as_given: bool = False
+) -> Record:
     try:
         text, encoding = decode_bytes(data)
     except InputError as exc:
         return Record(name, error=f"{name}: {exc}")
-    record = record_from_text(name, text, kind=kind, max_line_chars=max_line_chars)
+    record = record_from_text(
+        name, text, kind=kind, max_line_chars=max_line_chars, as_given=as_given
+    )
     warning = decoding_warning(name, encoding)
     if warning:
         record.warnings.append(warning)
@@ -493,10 +527,10 @@ def _bytes_record(name: str, data: bytes, kind: str, max_line_chars: int) -> Rec
 
 
 def _jsonl_file_records(
-    path: Path, name: str, max_bytes: int, max_line_chars: int
+    path: Path, name: str, max_bytes: int, max_line_chars: int, as_given: bool = False
 ) -> Iterator[Record]:
     def read(handle: io.BufferedReader) -> Iterator[Record]:
-        return _jsonl_records(_as_utf8(handle), name, max_bytes, max_line_chars)
+        return _jsonl_records(_as_utf8(handle), name, max_bytes, max_line_chars, as_given)
 
     return _opened(path, name, read)
 
@@ -516,7 +550,11 @@ def _as_utf8(stream: io.BufferedReader) -> BinaryIO | io.BufferedReader:
 
 
 def _jsonl_records(
-    stream: BinaryIO | io.BufferedReader, name: str, max_bytes: int, max_line_chars: int
+    stream: BinaryIO | io.BufferedReader,
+    name: str,
+    max_bytes: int,
+    max_line_chars: int,
+    as_given: bool = False,
 ) -> Iterator[Record]:
     """One Record per non-blank line; a bad line becomes an error Record naming file:line."""
     line_no = 0
@@ -539,7 +577,7 @@ def _jsonl_records(
             line = line[len(codecs.BOM_UTF8) :]
         if not line.strip():
             continue
-        yield _jsonl_line_record(line, where, max_line_chars)
+        yield _jsonl_line_record(line, where, max_line_chars, as_given)
 
 
 def _skip_rest_of_line(stream: BinaryIO | io.BufferedReader) -> int:
@@ -551,7 +589,9 @@ def _skip_rest_of_line(stream: BinaryIO | io.BufferedReader) -> int:
             return skipped
 
 
-def _jsonl_line_record(line: bytes, where: str, max_line_chars: int) -> Record:
+def _jsonl_line_record(
+    line: bytes, where: str, max_line_chars: int, as_given: bool = False
+) -> Record:
     warning = None
     try:
         decoded = line.decode("utf-8")
@@ -569,7 +609,9 @@ def _jsonl_line_record(line: bytes, where: str, max_line_chars: int) -> Record:
         return Record(where, error=f"{where}: not valid JSON (nested too deeply)")
     if not isinstance(obj, dict):
         return Record(where, error=f"{where}: expected a JSON object, got {type(obj).__name__}")
-    record = record_from_dict(obj, default_id=where, where=where, max_line_chars=max_line_chars)
+    record = record_from_dict(
+        obj, default_id=where, where=where, max_line_chars=max_line_chars, as_given=as_given
+    )
     if warning:
         record.warnings.append(warning)
     return record
@@ -616,7 +658,11 @@ def _starts_jsonl(head: bytes) -> bool:
 
 
 def _stream_records(
-    stream: BinaryIO, max_bytes: int, max_line_chars: int, name: str = STDIN_ID
+    stream: BinaryIO,
+    max_bytes: int,
+    max_line_chars: int,
+    name: str = STDIN_ID,
+    as_given: bool = False,
 ) -> Iterator[Record]:
     """Stdin (or a pipe) is JSONL (streamed line by line) when it starts with `{`, else one
     document that is read in chunks and refused once it passes `max_bytes`."""
@@ -634,7 +680,7 @@ def _stream_records(
             first = b"".join(chunks)
         if _starts_jsonl(first):
             reader = io.BufferedReader(_Prefixed(first, stream))
-            yield from _jsonl_records(_as_utf8(reader), name, max_bytes, max_line_chars)
+            yield from _jsonl_records(_as_utf8(reader), name, max_bytes, max_line_chars, as_given)
             return
         while total <= max_bytes:
             chunk = stream.read(min(1 << 20, max_bytes + 1 - total))
@@ -648,4 +694,4 @@ def _stream_records(
     if total > max_bytes:
         yield Record(name, error=f"{name}: " + _too_big("input", None, max_bytes))
         return
-    yield _bytes_record(name, b"".join(chunks), "auto", max_line_chars)
+    yield _bytes_record(name, b"".join(chunks), "auto", max_line_chars, as_given)

@@ -242,13 +242,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         profiles_json,
     )
 
-    path = args.store or DEFAULT_STORE
-    if not Path(path).exists():
-        print(f"cleaner profiles: {path}: no such store (run `cleaner track --store`)",
-              file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        with Profiles(path) as prof:
+    try:  # read-only: a missing or empty file is refused, and nothing is written or created
+        with Profiles(args.store or DEFAULT_STORE, readonly=True) as prof:
             profs = prof.profiles()
     except StoreError as exc:
         print(f"cleaner profiles: {exc}", file=sys.stderr)

@@ -120,11 +120,13 @@ def _file_key(name: str) -> FileKey | None:
 
 def _iter_input(
     items: Iterable[Any] | str | os.PathLike, read: set[FileKey],
-    wire_files: frozenset[FileKey] = frozenset(),
+    wire_files: frozenset[FileKey] = frozenset(), as_given: bool = False,
 ) -> Iterator[tuple[Any, bool]]:
     """Records from paths (via cleaner.sources) or record objects/dicts as given, each with
     whether its file is also named as a wire. A file already in `read` is skipped (and every
-    file read is added), so a file named twice is read once."""
+    file read is added), so a file named twice is read once. `as_given` (--no-clean): a file's
+    text is kept exactly as decoded, as a dict's text is, so offsets refer to the same text
+    whichever way it came in."""
     if isinstance(items, (str, os.PathLike)):
         items = [items]
     for item in items:
@@ -137,7 +139,8 @@ def _iter_input(
                 if key in read:
                     continue
                 read.add(key)
-            yield from ((rec, key in wire_files) for rec in _read_paths([name]))
+            recs = _read_paths([name], as_given)
+            yield from ((rec, key in wire_files) for rec in recs)
 
 
 def _expand(path: str) -> list[str]:
@@ -159,10 +162,10 @@ def _wire_files(wires: Iterable[Any] | str | os.PathLike | None) -> frozenset[Fi
     return frozenset(k for k in map(_file_key, names) if k is not None)
 
 
-def _read_paths(paths: Sequence[str]) -> Iterator[Any]:
+def _read_paths(paths: Sequence[str], as_given: bool = False) -> Iterator[Any]:
     from cleaner.sources import iter_records
 
-    yield from iter_records(paths)
+    yield from iter_records(paths, as_given=as_given)
 
 
 def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
@@ -191,8 +194,11 @@ def _clean_doc(item: Any, no_clean: bool, position: int) -> Doc:
         if text is None:
             doc.error = f"{rid}: --no-clean needs plain text, the record has only HTML"
             return doc
-        doc.body = text
-        doc.credit_text = text
+        from cleaner.text import without_lone_surrogates
+
+        # as given; only a lone surrogate (a JSON "\ud800" escape, not Unicode) becomes U+FFFD,
+        # one for one, so every offset still fits the text the user gave
+        doc.body = doc.credit_text = without_lone_surrogates(text)
     else:
         from cleaner.clean import clean
 
@@ -224,7 +230,7 @@ def _read_docs(
     wire_files = _wire_files(wires)
     read: set[FileKey] = set()
     docs = []
-    for i, (item, is_wire) in enumerate(_iter_input(records, read, wire_files)):
+    for i, (item, is_wire) in enumerate(_iter_input(records, read, wire_files, no_clean)):
         d = _clean_doc(item, no_clean, i)
         docs.append(_as_wire(d) if is_wire else d)
     if wires is None:
@@ -232,7 +238,7 @@ def _read_docs(
     # a wire record also given as a corpus record (same id, same text) marks that record as
     # the wire rather than counting twice
     in_corpus = {d.id: d for d in docs}
-    for i, (item, _) in enumerate(_iter_input(wires, read)):
+    for i, (item, _) in enumerate(_iter_input(wires, read, as_given=no_clean)):
         d = _as_wire(_clean_doc(item, no_clean, len(docs) + i))
         twin = in_corpus.get(d.id)
         if twin is not None and twin.body == d.body and twin.error is None:

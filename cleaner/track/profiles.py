@@ -4,7 +4,9 @@ recomputed from it.
 The store keeps one row per (outlet, article id) — never only aggregates — so a profile is always
 recomputed from the rows: re-running the same articles cannot count them twice, and a changed
 article replaces its old row. Several `cleaner track` runs may write at once: WAL mode, a busy
-timeout and one `BEGIN IMMEDIATE` transaction per `add()` keep the file whole.
+timeout and one `BEGIN IMMEDIATE` transaction per `add()` keep the file whole. Reading
+(`cleaner profiles`, `Profiles(path, readonly=True)`) writes nothing, so it works on read-only
+storage too.
 
 Statistics (each a `Stat`: value, 95 % interval, count n; see `stats.py` for the intervals):
 - derivation mix: shares of rewrites that are wholly / partially / non derived (a rewrite whose
@@ -335,23 +337,51 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _create_v1}
 class Profiles:
     """The outlet-profile store (`cleaner profiles`, `cleaner track --store`).
 
-    `Profiles(path)` opens the SQLite file, creating it if absent; it raises StoreError rather
-    than touch a file that is not one of its stores. `timeout` is how long a write waits for
-    another process's write to finish before giving up with StoreError."""
+    `Profiles(path)` opens the SQLite file for writing, creating it if absent (or a zero-byte
+    file); it raises StoreError rather than touch a file that is not one of its stores.
+    `Profiles(path, readonly=True)` only reads: the path must already be a profile store, and
+    nothing is written or created — not the journal mode, not a -wal/-shm file — so a store on
+    read-only storage can be read (see `_connect_readonly`). `timeout` is how long a write
+    waits for another process's write to finish before giving up with StoreError."""
 
-    def __init__(self, path: str | Path = DEFAULT_STORE, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path = DEFAULT_STORE, *, timeout: float = 30.0, readonly: bool = False
+    ) -> None:
         self.path = Path(path)
         self.timeout = timeout
-        _check_file(self.path)
-        try:
-            self._conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        self.readonly = readonly
+        self._snapshot: _FileState | None = None  # set while reading without locks
+        _check_file(self.path, readonly=readonly)
+        self._conn = self._connect_readonly() if readonly else self._connect(str(self.path))
         try:
             self._prepare()
         except BaseException:
             self._conn.close()
             raise
+
+    def _connect(self, target: str, uri: bool = False) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(target, timeout=self.timeout, isolation_level=None, uri=uri)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")  # not a write
+        return conn
+
+    def _connect_readonly(self, locking: bool | None = None) -> sqlite3.Connection:
+        """Open without writing anything. SQLite's `mode=ro` still creates the -wal and -shm
+        files of a WAL store (and leaves them behind, since a read-only connection cannot
+        remove them), and fails where it cannot create them (read-only storage). So when no
+        -wal or -journal file exists — no writer is at work and every commit is in the main
+        file — the store is read as `immutable=1`: no locks, no files created. That is only
+        sound while nobody writes, so `_read` compares the file with this moment after every
+        query and, if it changed, reopens with `mode=ro` and locks. A -wal or -journal file
+        (a writer at work, or one that crashed) means `mode=ro` from the start."""
+        state = _file_state(self.path)
+        if locking is None:
+            locking = bool(state.sidecars)
+        self._snapshot = None if locking else state
+        flags = "mode=ro" if locking else "mode=ro&immutable=1"
+        return self._connect(f"{self.path.absolute().as_uri()}?{flags}", uri=True)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -365,23 +395,37 @@ class Profiles:
         self.close()
 
     def _prepare(self) -> None:
+        if self.readonly:
+            self._check_version(self._schema_version())
+            return
         with self._errors():
-            self._conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             self._enable_wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
             if self._schema_version() == SCHEMA_VERSION:
                 return  # the usual case: no write lock needed just to open
             with self._transaction():
                 version = self._schema_version()
-                if version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"{self.path}: written by a newer cleaner (store schema {version}, this "
-                        f"version understands up to {SCHEMA_VERSION}); upgrade cleaner"
-                    )
+                self._check_version(version)
                 while version < SCHEMA_VERSION:
                     MIGRATIONS[version](self._conn)
                     version += 1
                     self._conn.execute("UPDATE schema_version SET version = ?", (version,))
+
+    def _check_version(self, version: int) -> None:
+        """Refuse a store from a newer cleaner; a reader also refuses what it would have to
+        write to use: an empty database (no store yet) or an older schema (to migrate)."""
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer cleaner (store schema {version}, this "
+                f"version understands up to {SCHEMA_VERSION}); upgrade cleaner"
+            )
+        if self.readonly and version == 0:
+            raise StoreError(f"{self.path}: an empty SQLite database, not a profile store")
+        if self.readonly and version < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema {version} must be upgraded first; open it for "
+                "writing once (cleaner track --store)"
+            )
 
     def _enable_wal(self) -> None:
         """Switch to WAL (readers never wait for a writer). SQLite does not call the busy handler
@@ -402,20 +446,46 @@ class Profiles:
             delay = min(2 * delay, 0.1)
 
     def _schema_version(self) -> int:
-        tables = {
-            r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        tables = {r[0] for r in self._read("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables:
             return 0
         if "schema_version" not in tables:
             raise StoreError(
                 f"{self.path}: a SQLite database but not a cleaner profile store "
-                f"(tables: {', '.join(sorted(tables))}); refusing to change it"
+                f"(tables: {', '.join(sorted(tables))})"
+                + ("" if self.readonly else "; refusing to change it")
             )
-        row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        if row is None or row[0] is None:
+        version = self._read("SELECT MAX(version) FROM schema_version")[0][0]
+        if version is None:
             raise StoreError(f"{self.path}: damaged profile store (empty schema_version table)")
-        return int(row[0])
+        return int(version)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """The rows of one query, from one consistent snapshot. A lock-free (immutable) read
+        counts only if the file is still as it was when opened; if a writer changed it, the
+        store is reopened (see `_connect_readonly`) and the query run again, with locks after
+        a few tries."""
+        for tries_left in (2, 1, 0):
+            if self._snapshot is None:
+                return self._query(sql, params)
+            try:
+                rows = self._query(sql, params)
+            except StoreError:
+                if _file_state(self.path) == self._snapshot:
+                    raise  # really damaged, not a read torn by a writer
+            else:
+                if _file_state(self.path) == self._snapshot:
+                    return rows
+            self._conn.close()
+            self._conn = self._connect_readonly(locking=None if tries_left else True)
+        return self._query(sql, params)
+
+    def _query(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        if self._conn.in_transaction:  # inside _prepare's migration
+            with self._errors():
+                return self._conn.execute(sql, params).fetchall()
+        with self._transaction("DEFERRED") as conn, self._errors():
+            return conn.execute(sql, params).fetchall()
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -456,6 +526,8 @@ class Profiles:
         field) are skipped. All or nothing: a report that fails validation raises ValueError
         (naming its id and field) before anything is written, and a store error rolls the whole
         call back."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only; cannot add reports")
         rows = []
         errors = 0
         for i, report in enumerate(reports):
@@ -511,38 +583,60 @@ class Profiles:
         return compute_profile(outlet, rows) if rows else None
 
     def __len__(self) -> int:
-        with self._errors():
-            return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        return int(self._read("SELECT COUNT(*) FROM articles")[0][0])
 
     def _select(self, where: str, params: Sequence[Any]) -> list[ArticleRow]:
-        with self._transaction("DEFERRED") as conn, self._errors():
-            found = conn.execute(
-                f"SELECT {_COLUMNS} FROM articles {where} ORDER BY outlet, article_id", params
-            ).fetchall()
+        found = self._read(
+            f"SELECT {_COLUMNS} FROM articles {where} ORDER BY outlet, article_id", params
+        )
         try:
             return [_row_from_db(values) for values in found]
         except ValueError as exc:
             raise StoreError(f"{self.path}: damaged profile store ({exc})") from None
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, before SQLite touches it, anything that is not a SQLite file or a new path."""
+def _check_file(path: Path, readonly: bool = False) -> None:
+    """Refuse, before SQLite touches it, anything that is not a SQLite file. A new path or a
+    zero-byte file (`touch store.sqlite`: nothing in it to lose) becomes a new store when
+    writing; when only reading, neither is a store, and nothing is created."""
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file")
     if not path.parent.is_dir():
         raise StoreError(f"{path}: directory {path.parent} does not exist")
     if not path.exists():
+        if readonly:
+            raise StoreError(f"{path}: no such store (`cleaner track --store` creates one)")
         return
     try:
         with path.open("rb") as handle:
             head = handle.read(len(_SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store ({exc.strerror or exc})") from exc
+    if not head and readonly:
+        raise StoreError(f"{path}: an empty file, not a profile store")
     if head and head != _SQLITE_HEADER:
         raise StoreError(
-            f"{path}: not a SQLite database (the file does not start with the SQLite header); "
-            "refusing to overwrite it"
+            f"{path}: not a SQLite database (the file does not start with the SQLite header)"
+            + ("" if readonly else "; refusing to overwrite it")
         )
+
+
+@dataclass(frozen=True)
+class _FileState:
+    """What tells whether a store file changed: its identity, size and times, and which of its
+    -wal / -journal files exist (a writer at work)."""
+
+    stat: tuple[int, int, int, int, int]
+    sidecars: tuple[str, ...]
+
+
+def _file_state(path: Path) -> _FileState:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the store ({exc.strerror or exc})") from exc
+    sidecars = tuple(s for s in ("-wal", "-journal") if Path(f"{path}{s}").exists())
+    return _FileState((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns), sidecars)
 
 
 def _row_from_db(values: Sequence[Any]) -> ArticleRow:
