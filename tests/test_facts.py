@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.track.facts import KINDS, Discrepancy, compare_article, compare_pair, extract_facts
+from cleaner.track.facts_quotes import same_source
 
 CASES = Path(__file__).parent / "facts_cases"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -104,6 +105,44 @@ def test_weekday_needs_a_date_to_be_called_changed() -> None:
 def test_identical_sentence_yields_nothing() -> None:
     for sentence in EDITS["wire"].values():
         assert compare_pair(sentence, sentence) == []
+
+
+_TALKS = "the talks with Moscow had gone well and would continue next month in Vienna"
+
+
+@pytest.mark.parametrize("said", ["the president said", "the President said",
+                                  "The president  said", "the\npresident said"])
+def test_same_title_only_source_is_not_a_changed_attribution(said: str) -> None:
+    """'The president' has no identifying word (titles are not names); the same wording, up to
+    case, spacing and punctuation, is the same source (was: 'The president' instead of 'The
+    president')."""
+    wire = f"The president said {_TALKS}."
+    rewrite = f"{_TALKS[0].upper()}{_TALKS[1:]}, {said}."
+    assert compare_pair(rewrite, wire) == []
+
+
+def test_different_title_only_source_is_a_changed_attribution() -> None:
+    wire = f"The president said {_TALKS}."
+    (d,) = compare_pair(f"The prime minister said {_TALKS}.", wire)
+    assert d.kind == "attribution-changed" and d.rewrite_text == "The prime minister"
+
+
+def test_quote_given_to_the_same_title_only_speaker_is_kept() -> None:
+    wire = "“We will meet again in Vienna next month,” the president said on Monday."
+    rewrite = "“We will meet again in Vienna next month,” said The President, speaking on Monday."
+    assert compare_pair(rewrite, wire) == []
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("The president", "the president", True),
+    ("the ‘president’", "The \"president\".", True),
+    ("the  prime\nminister", "Prime Minister", True),
+    ("the U.S.", "the U.S", True),
+    ("the president", "the prime minister", False),
+    ("the minister", "a minister", False),
+])
+def test_same_source_by_wording(a: str, b: str, same: bool) -> None:
+    assert same_source(a, b) is same
 
 
 # ------------------------------------------------------------------------ article level

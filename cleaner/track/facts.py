@@ -25,7 +25,8 @@ normalised before comparing):
   rewrite carries (40% of content words) with no attribution to a matching source and no
   mention of the source.
 - attribution-changed: as above, but the rewrite credits a different source; or a quote the
-  wire gives to one speaker is given to another.
+  wire gives to one speaker is given to another. The same words up to case, quote style,
+  spacing, punctuation and a leading 'the' are the same source (`facts_quotes.same_source`).
 - entity-changed: one name replaces another in otherwise matching word sequences (aliases such
   as "Washington"/"U.S.", surnames and acronyms excepted). Omitted names are never flagged.
 - claim-added: a rewrite number (digits, percent, money or scale) that neither its aligned wire

@@ -335,10 +335,22 @@ def source_keys(source: str) -> set[str]:
     }
 
 
+def wording(source: str) -> tuple[str, ...]:
+    """A source's words as compared: case, curly or straight quotes and apostrophes, spacing,
+    surrounding punctuation and a leading 'the' do not count. Title-only sources ('the
+    president') have no identifying word, so this is how they are told apart or matched."""
+    keys = [key_of(w) for w in _WORD.findall(source)]
+    return tuple(keys[1:] if keys[:1] == ["the"] else keys)
+
+
 def same_source(a: str, b: str) -> bool:
-    """Could `a` and `b` be the same source? Pronouns match anything; two anonymous sources
-    match; otherwise a shared identifying word or a known alias/acronym."""
+    """Could `a` and `b` be the same source? The same wording (see `wording`); pronouns match
+    anything; two anonymous sources match; otherwise a shared identifying word or a known
+    alias/acronym."""
     if is_pronoun(a) or is_pronoun(b):
+        return True
+    wa = wording(a)
+    if wa and wa == wording(b):
         return True
     if is_anonymous(a) and is_anonymous(b):
         return True
