@@ -215,6 +215,21 @@ def test_article_claim_added_for_uncovered_sentence() -> None:
     assert [(d.kind, d.rewrite_text) for d in found] == [("claim-added", "2 percent")]
 
 
+def test_claim_added_offsets_cover_the_claim_as_written() -> None:
+    """The span of an added number is the number with its hedge, as the rewrite writes it (was:
+    text 'about 20 minutes' but offsets of '20 minutes' for sentences outside every pair)."""
+    wire = EDITS["wire"]["sakhalin"]
+    extra = (" The leaders met for about 20 minutes. About 300 people waited outside, some of"
+             " them for up to 45 minutes.")
+    rewrite = wire.replace("ends in", "ends, after more than 30 years, in") + extra
+    n = len(rewrite) - len(extra)
+    found = compare_article(rewrite, wire, [(0, n, 0, len(wire))])
+    assert [(d.kind, d.rewrite_text) for d in found] == [
+        ("claim-added", "more than 30 years"), ("claim-added", "about 20 minutes"),
+        ("claim-added", "About 300 people"), ("claim-added", "up to 45 minutes")]
+    _check_offsets(found, rewrite, wire)
+
+
 def test_article_sorted_and_deduplicated() -> None:
     wire = EDITS["wire"]["shares"]
     rewrite = wire.replace("12%", "15%").replace("to Eurasia Group", "to the IMF")

@@ -127,9 +127,10 @@ def _uncovered_claims(rf: Facts, wf: Facts, groups: list, supported) -> list[Dis
             continue
         for n in rf.numbers:
             if s <= n.start < e and n.salient and not supported(n):
-                out.append(Discrepancy("claim-added", n.shown, "",
-                                       f"'{n.shown}' is in no aligned span and not in the wire",
-                                       n.start, n.end))
+                ns, ne = n.span  # the claim as written, hedge included ("about 20 minutes")
+                out.append(Discrepancy("claim-added", rf.text[ns:ne], "",
+                                       f"'{rf.text[ns:ne]}' is in no aligned span and not in "
+                                       "the wire", ns, ne))
         for a in rf.attributions:
             if not (s <= a.start < e) or is_pronoun(a.source):
                 continue
