@@ -292,3 +292,15 @@ def test_added_claims_are_quoted_whole_with_their_hedge():
 def test_seed_discrepancies_quote_what_their_offsets_name(seed_reports):
     for key in ("000", "002", "003"):
         _assert_quotes_match_offsets(seed_reports[key], _body(key), {"001": _body("001")})
+
+
+def test_scores_words_counts_word_tokens_on_wires_and_rewrites_alike():
+    """One meaning for every role (was: content terms on wires, all tokens on rewrites)."""
+    unrelated = "Heavy rain closed three schools in the valley on Friday, the council said."
+    texts = {"r": _REWRITE, "u": unrelated, "w": _WIRE}
+    reports = track([{"id": "r", "text": _REWRITE}, {"id": "u", "text": unrelated}],
+                    wires=[{"id": "w", "text": _WIRE}], no_clean=True)
+    assert [(r["id"], r["role"]) for r in reports] == [("r", "rewrite"), ("u", "rewrite"),
+                                                        ("w", "wire")]
+    for r in reports:
+        assert r["scores"]["words"] == len(tokens(texts[r["id"]])), r["id"]
