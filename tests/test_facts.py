@@ -339,3 +339,39 @@ def test_compare_pair_is_fast() -> None:
         compare_pair(rewrite + "  ", wire + "  ")  # fresh strings: no cache hits
     per_pair = (time.perf_counter() - start) / len(pairs)
     assert per_pair < 0.005, f"{per_pair * 1e3:.2f} ms per pair"
+
+
+class _CountingText(str):
+    """A text that counts the characters its slices copy."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        out = str.__getitem__(self, key)
+        _CountingText.copied += len(out)
+        return out
+
+
+def test_assign_speakers_looks_only_beside_each_quote() -> None:
+    """Finding a quote's speaker reads the text around that quote, not the text up to every
+    attribution of the article for every quote (was quadratic and more: a 1 MB one-line
+    record spent minutes here). Checked by what it copies, not by timing."""
+    from cleaner.track.facts_quotes import (
+        assign_speakers,
+        extract_attributions,
+        extract_quotes,
+        mask_quotes,
+    )
+
+    names = ["Ann Lee", "Bo Park", "Cy Young", "Di Moss"]
+    plain = " ".join(f"“Point {i} stands,” said {names[i % 4]}. “It runs on.” Then “more {i},”"
+                     " she added." for i in range(200))
+    quotes = extract_quotes(plain)
+    attributions = extract_attributions(plain, mask_quotes(plain, quotes))
+    text = _CountingText(plain)
+    _CountingText.copied = 0
+    assign_speakers(text, quotes, attributions)
+    assert len(quotes) == 600
+    assert [q.speaker for q in quotes[:6]] == ["Ann Lee", "Ann Lee", "she", "Bo Park", "Bo Park",
+                                               "she"]
+    assert _CountingText.copied <= len(plain)
