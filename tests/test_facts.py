@@ -375,3 +375,36 @@ def test_assign_speakers_looks_only_beside_each_quote() -> None:
     assert [q.speaker for q in quotes[:6]] == ["Ann Lee", "Ann Lee", "she", "Bo Park", "Bo Park",
                                                "she"]
     assert _CountingText.copied <= len(plain)
+
+
+def test_group_lookup_matches_a_scan_of_every_group() -> None:
+    """compare_article finds a quote's group and a sentence's coverage by bisection (a scan of
+    every group per quote and per sentence grew with the square of a long article)."""
+    import random
+
+    from cleaner.track.facts import _groups, _Locator
+
+    rng = random.Random(3)
+    for _ in range(200):
+        pairs = []
+        for _ in range(rng.randint(0, 12)):
+            rs, ws = rng.randrange(300), rng.randrange(300)
+            pairs.append((rs, rs + rng.randint(1, 40), ws, ws + rng.randint(1, 40)))
+        groups = _groups(pairs)
+        at = _Locator([rr for rr, _ in groups])
+        for pos in range(0, 360, 7):
+            scan = next((i for i, (rr, _) in enumerate(groups)
+                         if any(s <= pos < e for s, e in rr)), None)
+            assert at(pos) == scan
+            end = pos + rng.randint(1, 30)
+            assert at.overlaps(pos, end) == any(s < end and pos < e for rr, _ in groups
+                                                for s, e in rr)
+
+
+def test_facts_within_lists_each_texts_offsets_once() -> None:
+    f = extract_facts("Prices rose 5% in May. “It hurts,” Tanaka said. Sales fell 3%. " * 20)
+    assert f.within("numbers", [(0, 25), (60, 90)]) == [
+        n for n in f.numbers if 0 <= n.start < 25 or 60 <= n.start < 90]
+    starts = f._starts["numbers"]
+    f.within("numbers", [(100, 400)])
+    assert f._starts["numbers"] is starts  # not rebuilt per lookup

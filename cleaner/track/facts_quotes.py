@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleaner.track.facts_lex import ALIAS, STOP, TITLES, key_of, same_name, stem_of
 
@@ -429,8 +430,14 @@ def contained(rq_text: str, pool: list[str]) -> int:
 
 def overlap(rq_text: str, wq_text: str) -> float:
     """Share of the rewrite quote's content words found in the wire quote."""
-    r = {stem_of(k) for k in quote_keys(rq_text) if k not in STOP}
+    r = _content(rq_text)
     if not r:
         return 0.0
-    w = {stem_of(k) for k in quote_keys(wq_text) if k not in STOP}
-    return len(r & w) / len(r)
+    return len(r & _content(wq_text)) / len(r)
+
+
+@lru_cache(maxsize=8192)
+def _content(text: str) -> frozenset[str]:
+    """A quote's content stems. Cached: each rewrite quote is scored against every quote of its
+    wire, so the same texts come back many times."""
+    return frozenset(stem_of(k) for k in quote_keys(text) if k not in STOP)
