@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.track.facts import KINDS, Discrepancy, compare_article, compare_pair, extract_facts
+from cleaner.track.facts_quotes import same_source
 
 CASES = Path(__file__).parent / "facts_cases"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -106,6 +107,44 @@ def test_identical_sentence_yields_nothing() -> None:
         assert compare_pair(sentence, sentence) == []
 
 
+_TALKS = "the talks with Moscow had gone well and would continue next month in Vienna"
+
+
+@pytest.mark.parametrize("said", ["the president said", "the President said",
+                                  "The president  said", "the\npresident said"])
+def test_same_title_only_source_is_not_a_changed_attribution(said: str) -> None:
+    """'The president' has no identifying word (titles are not names); the same wording, up to
+    case, spacing and punctuation, is the same source (was: 'The president' instead of 'The
+    president')."""
+    wire = f"The president said {_TALKS}."
+    rewrite = f"{_TALKS[0].upper()}{_TALKS[1:]}, {said}."
+    assert compare_pair(rewrite, wire) == []
+
+
+def test_different_title_only_source_is_a_changed_attribution() -> None:
+    wire = f"The president said {_TALKS}."
+    (d,) = compare_pair(f"The prime minister said {_TALKS}.", wire)
+    assert d.kind == "attribution-changed" and d.rewrite_text == "The prime minister"
+
+
+def test_quote_given_to_the_same_title_only_speaker_is_kept() -> None:
+    wire = "“We will meet again in Vienna next month,” the president said on Monday."
+    rewrite = "“We will meet again in Vienna next month,” said The President, speaking on Monday."
+    assert compare_pair(rewrite, wire) == []
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("The president", "the president", True),
+    ("the ‘president’", "The \"president\".", True),
+    ("the  prime\nminister", "Prime Minister", True),
+    ("the U.S.", "the U.S", True),
+    ("the president", "the prime minister", False),
+    ("the minister", "a minister", False),
+])
+def test_same_source_by_wording(a: str, b: str, same: bool) -> None:
+    assert same_source(a, b) is same
+
+
 # ------------------------------------------------------------------------ article level
 
 
@@ -174,6 +213,21 @@ def test_article_claim_added_for_uncovered_sentence() -> None:
     rewrite = wire + " Defence spending will rise to 2 percent of GDP. Supply covers 9% of needs."
     found = compare_article(rewrite, wire, [(0, len(wire), 0, len(wire))])
     assert [(d.kind, d.rewrite_text) for d in found] == [("claim-added", "2 percent")]
+
+
+def test_claim_added_offsets_cover_the_claim_as_written() -> None:
+    """The span of an added number is the number with its hedge, as the rewrite writes it (was:
+    text 'about 20 minutes' but offsets of '20 minutes' for sentences outside every pair)."""
+    wire = EDITS["wire"]["sakhalin"]
+    extra = (" The leaders met for about 20 minutes. About 300 people waited outside, some of"
+             " them for up to 45 minutes.")
+    rewrite = wire.replace("ends in", "ends, after more than 30 years, in") + extra
+    n = len(rewrite) - len(extra)
+    found = compare_article(rewrite, wire, [(0, n, 0, len(wire))])
+    assert [(d.kind, d.rewrite_text) for d in found] == [
+        ("claim-added", "more than 30 years"), ("claim-added", "about 20 minutes"),
+        ("claim-added", "About 300 people"), ("claim-added", "up to 45 minutes")]
+    _check_offsets(found, rewrite, wire)
 
 
 def test_article_sorted_and_deduplicated() -> None:
@@ -285,3 +339,72 @@ def test_compare_pair_is_fast() -> None:
         compare_pair(rewrite + "  ", wire + "  ")  # fresh strings: no cache hits
     per_pair = (time.perf_counter() - start) / len(pairs)
     assert per_pair < 0.005, f"{per_pair * 1e3:.2f} ms per pair"
+
+
+class _CountingText(str):
+    """A text that counts the characters its slices copy."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        out = str.__getitem__(self, key)
+        _CountingText.copied += len(out)
+        return out
+
+
+def test_assign_speakers_looks_only_beside_each_quote() -> None:
+    """Finding a quote's speaker reads the text around that quote, not the text up to every
+    attribution of the article for every quote (was quadratic and more: a 1 MB one-line
+    record spent minutes here). Checked by what it copies, not by timing."""
+    from cleaner.track.facts_quotes import (
+        assign_speakers,
+        extract_attributions,
+        extract_quotes,
+        mask_quotes,
+    )
+
+    names = ["Ann Lee", "Bo Park", "Cy Young", "Di Moss"]
+    plain = " ".join(f"“Point {i} stands,” said {names[i % 4]}. “It runs on.” Then “more {i},”"
+                     " she added." for i in range(200))
+    quotes = extract_quotes(plain)
+    attributions = extract_attributions(plain, mask_quotes(plain, quotes))
+    text = _CountingText(plain)
+    _CountingText.copied = 0
+    assign_speakers(text, quotes, attributions)
+    assert len(quotes) == 600
+    assert [q.speaker for q in quotes[:6]] == ["Ann Lee", "Ann Lee", "she", "Bo Park", "Bo Park",
+                                               "she"]
+    assert _CountingText.copied <= len(plain)
+
+
+def test_group_lookup_matches_a_scan_of_every_group() -> None:
+    """compare_article finds a quote's group and a sentence's coverage by bisection (a scan of
+    every group per quote and per sentence grew with the square of a long article)."""
+    import random
+
+    from cleaner.track.facts import _groups, _Locator
+
+    rng = random.Random(3)
+    for _ in range(200):
+        pairs = []
+        for _ in range(rng.randint(0, 12)):
+            rs, ws = rng.randrange(300), rng.randrange(300)
+            pairs.append((rs, rs + rng.randint(1, 40), ws, ws + rng.randint(1, 40)))
+        groups = _groups(pairs)
+        at = _Locator([rr for rr, _ in groups])
+        for pos in range(0, 360, 7):
+            scan = next((i for i, (rr, _) in enumerate(groups)
+                         if any(s <= pos < e for s, e in rr)), None)
+            assert at(pos) == scan
+            end = pos + rng.randint(1, 30)
+            assert at.overlaps(pos, end) == any(s < end and pos < e for rr, _ in groups
+                                                for s, e in rr)
+
+
+def test_facts_within_lists_each_texts_offsets_once() -> None:
+    f = extract_facts("Prices rose 5% in May. “It hurts,” Tanaka said. Sales fell 3%. " * 20)
+    assert f.within("numbers", [(0, 25), (60, 90)]) == [
+        n for n in f.numbers if 0 <= n.start < 25 or 60 <= n.start < 90]
+    starts = f._starts["numbers"]
+    f.within("numbers", [(100, 400)])
+    assert f._starts["numbers"] is starts  # not rebuilt per lookup

@@ -270,3 +270,46 @@ def test_a_published_date_that_does_not_exist_is_no_date(published: str) -> None
     reports = track(records, no_clean=True)
     assert [r["id"] for r in reports] == ["x", "y"]
     assert not any("error" in r for r in reports)
+
+
+# --------------------------------------------------------- report offsets (synthetic, no ../shared)
+
+_EDIT_WIRES = list(json.loads((Path(__file__).parent / "facts_cases" / "edits.json")
+                              .read_text(encoding="utf-8"))["wire"].values())
+_WIRE = " ".join(_EDIT_WIRES[:8])
+_REWRITE = (" ".join(_EDIT_WIRES[:6]) + " The two leaders met for about 20 minutes, an aide said."
+            " Up to 300 protesters gathered outside.")
+
+
+def _assert_quotes_match_offsets(report: dict, body: str, wires: dict[str, str]) -> None:
+    """Every non-empty rewrite_text / wire_text is exactly the slice its offsets name."""
+    for d in report["discrepancies"]:
+        if d["rewrite_text"]:
+            assert body[d["rewrite_start"] : d["rewrite_end"]] == d["rewrite_text"], d
+        if d["wire_text"]:
+            assert wires[d["wire_id"]][d["wire_start"] : d["wire_end"]] == d["wire_text"], d
+
+
+def test_added_claims_are_quoted_whole_with_their_hedge():
+    rep = track([{"id": "r", "text": _REWRITE}], wires=[{"id": "w", "text": _WIRE}],
+                no_clean=True)[0]
+    claims = [d["rewrite_text"] for d in rep["discrepancies"] if d["kind"] == "claim-added"]
+    assert claims == ["about 20 minutes", "Up to 300"]
+    _assert_quotes_match_offsets(rep, _REWRITE, {"w": _WIRE})
+
+
+def test_seed_discrepancies_quote_what_their_offsets_name(seed_reports):
+    for key in ("000", "002", "003"):
+        _assert_quotes_match_offsets(seed_reports[key], _body(key), {"001": _body("001")})
+
+
+def test_scores_words_counts_word_tokens_on_wires_and_rewrites_alike():
+    """One meaning for every role (was: content terms on wires, all tokens on rewrites)."""
+    unrelated = "Heavy rain closed three schools in the valley on Friday, the council said."
+    texts = {"r": _REWRITE, "u": unrelated, "w": _WIRE}
+    reports = track([{"id": "r", "text": _REWRITE}, {"id": "u", "text": unrelated}],
+                    wires=[{"id": "w", "text": _WIRE}], no_clean=True)
+    assert [(r["id"], r["role"]) for r in reports] == [("r", "rewrite"), ("u", "rewrite"),
+                                                        ("w", "wire")]
+    for r in reports:
+        assert r["scores"]["words"] == len(tokens(texts[r["id"]])), r["id"]

@@ -25,7 +25,8 @@ normalised before comparing):
   rewrite carries (40% of content words) with no attribution to a matching source and no
   mention of the source.
 - attribution-changed: as above, but the rewrite credits a different source; or a quote the
-  wire gives to one speaker is given to another.
+  wire gives to one speaker is given to another. The same words up to case, quote style,
+  spacing, punctuation and a leading 'the' are the same source (`facts_quotes.same_source`).
 - entity-changed: one name replaces another in otherwise matching word sequences (aliases such
   as "Washington"/"U.S.", surnames and acronyms excepted). Omitted names are never flagged.
 - claim-added: a rewrite number (digits, percent, money or scale) that neither its aligned wire
@@ -35,15 +36,16 @@ normalised before comparing):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from cleaner.track.facts_compare import compare_sides
 from cleaner.track.facts_lex import content_stems
 from cleaner.track.facts_model import KINDS, Discrepancy, Facts, Side, extract_facts
 from cleaner.track.facts_numbers import Number, same_unit, same_value
-from cleaner.track.facts_quote_judge import judge_quotes
+from cleaner.track.facts_quote_judge import judge_quotes, wire_pool
 from cleaner.track.facts_quotes import is_pronoun, quote_keys, same_source, source_keys
 
 __all__ = ["KINDS", "Discrepancy", "Facts", "compare_article", "compare_pair", "extract_facts"]
@@ -100,13 +102,39 @@ def compare_article(
                                quotes=False, supported=supported)
     whole = Side(wf, [(0, len(wire))])
     narrative = " " + " ".join(quote_keys(wire)) + " "
+    pool = wire_pool(wf.quotes)
+    # Prefer the wire quotes of the group the rewrite quote is aligned in.
+    local = [{x.start for x in wf.within("quotes", wr)} for _, wr in groups]
+    group_at = _Locator([rr for rr, _ in groups])
     for q in rf.quotes:
-        # Prefer the wire quotes of the group the rewrite quote is aligned in.
-        w_ranges = next((wr for rr, wr in groups if any(s <= q.start < e for s, e in rr)), [])
-        local = {x.start for x in Side(wf, w_ranges).quotes} if w_ranges else set()
-        found += judge_quotes([q], wf.quotes, whole, narrative, local)
-    found += _uncovered_claims(rf, wf, groups, supported)
+        g = group_at(q.start)
+        found += judge_quotes([q], wf.quotes, whole, narrative, set() if g is None else local[g],
+                              pool=pool)
+    found += _uncovered_claims(rf, wf, group_at, supported)
     return _finish(found)
+
+
+class _Locator:
+    """Which of several sets of disjoint ranges (the groups' rewrite ranges, which never
+    overlap across groups) holds an offset, by bisection: an article with thousands of quotes
+    and sentences must not scan every group for each."""
+
+    def __init__(self, range_sets: list[list[tuple[int, int]]]) -> None:
+        bounds = sorted((s, e, i) for i, rs in enumerate(range_sets) for s, e in rs)
+        self.starts = [b[0] for b in bounds]
+        self.bounds = bounds
+        merged = _merge([(s, e) for s, e, _ in bounds])
+        self.covered, self.covered_ends = merged, [e for _, e in merged]
+
+    def __call__(self, pos: int) -> int | None:
+        """The index of the range set holding `pos`, or None."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return self.bounds[k][2] if k >= 0 and pos < self.bounds[k][1] else None
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Does [s, e) share text with any range?"""
+        k = bisect.bisect_right(self.covered_ends, s)
+        return k < len(self.covered) and self.covered[k][0] < e
 
 
 @lru_cache(maxsize=4096)
@@ -115,22 +143,23 @@ def _facts_cached(text: str) -> Facts:
     return extract_facts(text)
 
 
-def _uncovered_claims(rf: Facts, wf: Facts, groups: list, supported) -> list[Discrepancy]:
+def _uncovered_claims(rf: Facts, wf: Facts, covered: _Locator,
+                      supported: Callable[[Number], bool]) -> list[Discrepancy]:
     """claim-added for rewrite sentences outside every pair: each salient number the wire
     never states, and each named attribution to a source the wire never mentions."""
-    covered = sorted(r for rr, _ in groups for r in rr)
     wire_stems = content_stems(wf.tokens)
     out = []
     for s, e in rf.sentences:
-        if any(rs < e and s < re_ for rs, re_ in covered):
+        if covered.overlaps(s, e):
             continue
-        for n in rf.numbers:
-            if s <= n.start < e and n.salient and not supported(n):
-                out.append(Discrepancy("claim-added", n.shown, "",
-                                       f"'{n.shown}' is in no aligned span and not in the wire",
-                                       n.start, n.end))
-        for a in rf.attributions:
-            if not (s <= a.start < e) or is_pronoun(a.source):
+        for n in rf.within("numbers", [(s, e)]):
+            if n.salient and not supported(n):
+                ns, ne = n.span  # the claim as written, hedge included ("about 20 minutes")
+                out.append(Discrepancy("claim-added", rf.text[ns:ne], "",
+                                       f"'{rf.text[ns:ne]}' is in no aligned span and not in "
+                                       "the wire", ns, ne))
+        for a in rf.within("attributions", [(s, e)]):
+            if is_pronoun(a.source):
                 continue
             if any(same_source(a.source, x.source) for x in wf.attributions):
                 continue

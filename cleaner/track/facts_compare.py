@@ -132,7 +132,7 @@ def _numbers(r: Side, w: Side, supported: Callable[[Number], bool] | None) -> li
             where = "before" if (wn.hedge_start or 0) < wn.start else "after"
             detail = (f"hedge '{wn.hedge}' {where} '{wn.text}' dropped" if why == "dropped"
                       else f"hedge '{wn.hedge}' on '{wn.text}' became '{rn.hedge}'")
-            out.append(_d("hedge-dropped", r, *_span(rn), w, *_span(wn),
+            out.append(_d("hedge-dropped", r, *rn.span, w, *wn.span,
                           detail, rtext=rn.shown, wtext=wn.shown))
     # Several wire numbers merged into their sum: "4% and 1% of processing" -> "5% combined".
     for rn in list(r_left):
@@ -156,7 +156,7 @@ def _numbers(r: Side, w: Side, supported: Callable[[Number], bool] | None) -> li
         if best is not None and best_score >= 0.3:
             w_left.remove(wn)
             r_left.remove(best)
-            out.append(_d("number-changed", r, *_span(best), w, *_span(wn),
+            out.append(_d("number-changed", r, *best.span, w, *wn.span,
                           f"'{wn.shown}' became '{best.shown}'" + _measure_note(r, w, wn, best),
                           rtext=best.shown, wtext=wn.shown))
     for wn in w_left:
@@ -165,22 +165,15 @@ def _numbers(r: Side, w: Side, supported: Callable[[Number], bool] | None) -> li
         carriers = _carriers(_clause_stems(w, wn.start), r, CARRIED_CLAUSE, 3)
         if carriers:
             cs, ce = _clause(w, wn.start)
-            out.append(_d("number-dropped", r, *carriers[0], w, *_span(wn),
+            out.append(_d("number-dropped", r, *carriers[0], w, *wn.span,
                           f"'{wn.shown}' missing; the rewrite keeps the rest of "
                           f"'{_clip(w.text[cs:ce])}'", rtext="", wtext=wn.shown))
     for rn in r_left:
         if rn.salient and not (supported and supported(rn)):
-            out.append(_d("claim-added", r, *_span(rn), w, w.start, w.end,
+            out.append(_d("claim-added", r, *rn.span, w, w.start, w.end,
                           f"'{rn.shown}' is not in the aligned wire text", rtext=rn.shown,
                           wtext=""))
     return out
-
-
-def _span(n: Number) -> tuple[int, int]:
-    """Offsets of a number with its hedge, matching `Number.shown`."""
-    if n.hedge and n.hedge_start is not None:
-        return min(n.start, n.hedge_start), max(n.end, n.hedge_start + len(n.hedge))
-    return n.start, n.end
 
 
 def _pairable(wn: Number, rn: Number) -> bool:
@@ -228,7 +221,7 @@ def _sum_changed(r: Side, w: Side, rn: Number, group: list[Number]) -> Discrepan
     detail = f"'{parts}'" + (f" of {w_what}" if w_what else "") + f" combined into '{rn.shown}'"
     if _differs(w_what, r_what):
         detail += f"; the rewrite counts it as {r_what}, the wire as {w_what}"
-    return _d("number-changed", r, *_span(rn), w, group[0].start, group[-1].end, detail,
+    return _d("number-changed", r, *rn.span, w, group[0].start, group[-1].end, detail,
               rtext=rn.shown, wtext=w.text[group[0].start : group[-1].end])
 
 

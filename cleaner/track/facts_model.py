@@ -103,9 +103,20 @@ class Facts:
     sentences: list[tuple[int, int]]
     tokens: list[Token] = field(repr=False)
     sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _starts: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.sentence_starts = [s for s, _ in self.sentences]
+
+    def within(self, name: str, ranges: list[tuple[int, int]]) -> list:
+        """The items of list `name` ('tokens', 'numbers', ...) whose start lies in one of
+        `ranges`. The start offsets are listed once per text, not per lookup: a long article is
+        looked up once per aligned group and per sentence."""
+        items = getattr(self, name)
+        starts = self._starts.get(name)
+        if starts is None:
+            starts = self._starts[name] = [x.start for x in items]
+        return _inside(items, starts, ranges)
 
 
 def extract_facts(text: str) -> Facts:
@@ -135,11 +146,10 @@ def extract_facts(text: str) -> Facts:
                  toks)
 
 
-def _inside(items: list, ranges: list[tuple[int, int]]) -> list:
-    """Items whose start lies in one of `ranges` (items sorted by start)."""
+def _inside(items: list, starts: list[int], ranges: list[tuple[int, int]]) -> list:
+    """Items whose start lies in one of `ranges` (items sorted by start; `starts` theirs)."""
     if not items:
         return []
-    starts = [x.start for x in items]
     out = []
     for s, e in ranges:
         out.extend(items[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)])
@@ -156,12 +166,13 @@ class Side:
         self.facts = facts
         self.text = facts.text
         self.ranges = ranges
-        self.numbers: list[Number] = _inside(facts.numbers, ranges)
-        self.dates: list[DateRef] = _inside(facts.dates, ranges)
-        self.hedges: list[Hedge] = [h for h in _inside(facts.hedges, ranges) if h.kind == "modal"]
-        self.quotes: list[Quote] = _inside(facts.quotes, ranges)
-        self.attributions: list[Attribution] = _inside(facts.attributions, ranges)
-        self.tokens: list[Token] = _inside(facts.tokens, ranges)
+        self.numbers: list[Number] = facts.within("numbers", ranges)
+        self.dates: list[DateRef] = facts.within("dates", ranges)
+        self.hedges: list[Hedge] = [h for h in facts.within("hedges", ranges)
+                                    if h.kind == "modal"]
+        self.quotes: list[Quote] = facts.within("quotes", ranges)
+        self.attributions: list[Attribution] = facts.within("attributions", ranges)
+        self.tokens: list[Token] = facts.within("tokens", ranges)
         self.stems: set[str] = content_stems(self.tokens)
         self._sentences: list[tuple[int, int, set[str]]] | None = None
 
@@ -199,4 +210,4 @@ class Side:
         return s, e
 
     def tokens_between(self, s: int, e: int) -> list[Token]:
-        return _inside(self.facts.tokens, [(s, e)])
+        return self.facts.within("tokens", [(s, e)])

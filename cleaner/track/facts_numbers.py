@@ -132,6 +132,15 @@ class Number:
         return not self.words or self.kind in ("percent", "pp", "money") or self.value >= 100
 
     @property
+    def span(self) -> tuple[int, int]:
+        """Offsets of the number with its hedge as written ('about 20 minutes', '5,000 people
+        or more'): what a report quotes and points at."""
+        if self.hedge and self.hedge_start is not None:
+            return min(self.start, self.hedge_start), max(self.end,
+                                                          self.hedge_start + len(self.hedge))
+        return self.start, self.end
+
+    @property
     def shown(self) -> str:
         """The number with its hedge, as a reader would quote it."""
         if not self.hedge:

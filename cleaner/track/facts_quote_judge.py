@@ -43,15 +43,19 @@ def judge_quotes(
     w: Side,
     narrative: str | None,
     local: set[int] | None = None,
+    *,
+    pool: list[tuple[str, Quote, str, int]] | None = None,
 ) -> list[Discrepancy]:
     """Judge each rewrite quote against the wire's quotes: kept (a word-for-word part of one),
     altered (shares most content words, or is put in the mouth of a speaker the wire quotes),
     or added. `narrative` is the wire text as ' joined keys ' (default: the side's spans), used
     to tell scare-quoted terms from invented quotes; `local` holds the wire quotes' start offsets
-    to prefer on ties (those aligned with the rewrite quote)."""
+    to prefer on ties (those aligned with the rewrite quote); `pool` is `wire_pool(wquotes)`
+    when the caller judges many quotes one at a time against the same wire."""
     if narrative is None:
         narrative = " " + " ".join(quote_keys(" ".join(w.text[s:e] for s, e in w.ranges))) + " "
-    pool = wire_pool(wquotes)
+    if pool is None:
+        pool = wire_pool(wquotes)
     joined = [p[0] for p in pool]
     out = []
     for rq in rquotes:

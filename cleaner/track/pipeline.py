@@ -369,7 +369,7 @@ def _report_rewrite(doc: Doc, ctx: _Context) -> dict:
         al = align(doc.body, {}, idf=ctx.stats.idf)
     feats = features(al, cos)
     der = ctx.model.predict(feats)
-    words = al.words
+    words = al.words  # word tokens of the body, as for wires: the base of every share
     if der.label == "non" or not al.aligned_sentences:
         spans = [Span(s, e, "new") for s, e in split_sentences(doc.body)]
         return _base(doc, "rewrite") | {
@@ -500,7 +500,7 @@ def _report_wire(doc: Doc) -> dict:
         "credits_wire": None,
         "spans": [],
         "discrepancies": [],
-        "scores": {"words": len(terms(doc.body)), "wire_facts": 0, "wire_facts_carried": 0},
+        "scores": {"words": len(tokens(doc.body)), "wire_facts": 0, "wire_facts_carried": 0},
     }
 
 
