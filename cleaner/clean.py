@@ -10,6 +10,7 @@ from .article import LABELS, Article
 from .callable_module import make_callable
 from .comments import cut_comment_section
 from .features import line_features
+from .headline import HeadlineRanker
 from .lines import Page, to_page
 from .model import LineModel, load_model
 from .outlet import guess_outlet
@@ -33,19 +34,21 @@ def classify(page: Page, model: LineModel) -> tuple[np.ndarray, np.ndarray, np.n
     return X, p1, p2
 
 
-def _decide(p2: np.ndarray, texts: list[str]) -> tuple[list[str], dict[int, str]]:
-    """Labels from the revised scores, with one headline: the likeliest title line stays title,
-    lines repeating it are boilerplate, other would-be titles take their next-best label, and
-    so does a would-be title that is a sentence (see _is_sentence)."""
-    labels = [LABELS[k] for k in np.argmax(p2, axis=1)]
+def _decide(
+    p2: np.ndarray,
+    texts: list[str],
+    p1: np.ndarray | None = None,
+    ranker: HeadlineRanker | None = None,
+) -> tuple[list[str], dict[int, str]]:
+    """Labels from the revised scores, with one headline: the headline ranker's pick when the
+    model has one (see headline.py), else the likeliest title line; lines repeating it are
+    boilerplate, other would-be titles take their next-best label, and so does a would-be title
+    that is a sentence (see _is_sentence)."""
+    labels = initial_labels(p2, texts)
     notes: dict[int, str] = {}
-    for i, lab in enumerate(labels):
-        if lab == "title" and _is_sentence(texts[i]):
-            labels[i] = _next_best(p2[i])
-    titles = [i for i, lab in enumerate(labels) if lab == "title"]
-    if not titles:
+    keep = _headline(p2, texts, labels, notes, p1, ranker)
+    if keep is None:
         return labels, notes
-    keep = max(titles, key=lambda i: (p2[i, _TITLE], -i))
     headline = texts[keep].casefold()
     for i, text in enumerate(texts):
         if i == keep:
@@ -57,6 +60,42 @@ def _decide(p2: np.ndarray, texts: list[str]) -> tuple[list[str], dict[int, str]
         elif labels[i] == "title":
             labels[i] = _next_best(p2[i])
     return labels, notes
+
+
+def initial_labels(p2: np.ndarray, texts: list[str]) -> list[str]:
+    """Each line's likeliest label, but a would-be title that is a sentence takes its next
+    best (training's headline ranker sees the same labels)."""
+    labels = [LABELS[k] for k in np.argmax(p2, axis=1)]
+    for i, lab in enumerate(labels):
+        if lab == "title" and _is_sentence(texts[i]):
+            labels[i] = _next_best(p2[i])
+    return labels
+
+
+def _headline(
+    p2: np.ndarray,
+    texts: list[str],
+    labels: list[str],
+    notes: dict[int, str],
+    p1: np.ndarray | None,
+    ranker: HeadlineRanker | None,
+) -> int | None:
+    """The headline's line, labelled title (None: the page has none). Without a ranker, the
+    title line with the highest title score."""
+    if ranker is None or p1 is None:
+        titles = [i for i, lab in enumerate(labels) if lab == "title"]
+        return max(titles, key=lambda i: (p2[i, _TITLE], -i)) if titles else None
+    pick = ranker.choose(texts, labels, p1, p2)
+    if pick is None:
+        for i, lab in enumerate(labels):
+            if lab == "title":
+                labels[i] = _next_best(p2[i])
+        return None
+    keep, prob = pick
+    if labels[keep] != "title":
+        notes[keep] = f"headline: the headline ranker's pick of the lines at the top ({prob:.2f})"
+    labels[keep] = "title"
+    return keep
 
 
 def _next_best(scores: np.ndarray) -> str:
@@ -172,7 +211,8 @@ def article_from_page(
         return Article(id=id, error=f"empty: {reason}")
     X, p1, p2 = classify(page, model)
     texts = [ln.text for ln in page.lines]
-    labels, notes = _decide(p2, texts)
+    kind = "html" if page.is_html else "text"
+    labels, notes = _decide(p2, texts, p1, model.headline_ranker(kind))
     if _only_paragraphs(texts):
         for i in range(len(labels)):
             if labels[i] != "body":
@@ -183,9 +223,9 @@ def article_from_page(
     cut_comment_section(texts, labels, notes)
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
-    if page.is_html and "title" not in labels and "body" in labels:
+    if page.is_html and "title" not in labels and "body" in labels and not model.headline:
         _headline_fallback(p2, labels, notes)
-    columns = model.pass1_columns("html" if page.is_html else "text")
+    columns = model.pass1_columns(kind)
     reasons = PageReasons(X, p1, p2, labels, notes, columns)  # worded when first read
     scores = p2[np.arange(len(labels)), [_LABEL_INDEX[lab] for lab in labels]].tolist()
     for i, ln in enumerate(page.lines):

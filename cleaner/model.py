@@ -22,6 +22,7 @@ import numpy as np
 from .article import LABELS
 from .evaluate import TITLE_MATCH
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
+from .headline import HEADLINE_FEATURES, HeadlineRanker
 from .lexical import LEXICAL_FEATURES, MARKUP_FEATURES, LexicalScorer, Vocabulary
 from .lines import Page
 from .resources import shipped_model_path
@@ -145,9 +146,15 @@ class LineModel:
     card: dict
     lexical: dict[str, LexicalScorer] = field(default_factory=dict)  # word models, by kind
     markup: dict[str, LexicalScorer] = field(default_factory=dict)  # markup models, by kind
+    headline: dict[str, HeadlineRanker] = field(default_factory=dict)  # headline rankers
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
+
+    def headline_ranker(self, kind: str) -> HeadlineRanker | None:
+        """The ranker that picks this kind's headline (None: models before 0.8.0, or trained on
+        pages without title labels; the likeliest title line is the headline then)."""
+        return self.headline.get(kind if self.has(kind) else "text")
 
     def pass1_columns(self, kind: str) -> tuple[str, ...]:
         """The names of the columns pass 1 reads for this kind of input: the line's features
@@ -195,10 +202,7 @@ class LineModel:
             kind = "text"
         p1 = self.networks[f"{kind}/pass1"].predict_proba(X)
         p2 = self.networks[f"{kind}/pass2"].predict_proba(revision_features(X, p1))
-        p2 = PASS1_SHARE * p1 + (1.0 - PASS1_SHARE) * p2
-        sure = (p1[:, _BODY] >= SURE_BODY) & (X[:, _WORDS] >= _SURE_MIN_WORDS_LOG)
-        p2[sure] = p1[sure]
-        return p1, keep_or_remove(p1, p2)
+        return p1, revised(X, p1, p2)
 
 
 _BOILER = LABELS.index("boilerplate")
@@ -213,6 +217,15 @@ PASS1_SHARE = 0.3
 """The revised keep/remove score keeps this share of pass 1's own. Chosen on the dev sites
 (0, 0.3, 0.5, 1 tried; 0.3 best on three of four corpus x input pairs): the context pass then
 revises, but a line that is plainly article text on its own is not talked out of it."""
+
+
+def revised(X: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
+    """The scores labels are read from: pass 2's, with PASS1_SHARE of pass 1's, pass 1's own
+    where it is sure of a long body line (SURE_BODY), the kind of kept line from pass 1."""
+    p2 = PASS1_SHARE * p1 + (1.0 - PASS1_SHARE) * p2
+    sure = (p1[:, _BODY] >= SURE_BODY) & (X[:, _WORDS] >= _SURE_MIN_WORDS_LOG)
+    p2[sure] = p1[sure]
+    return keep_or_remove(p1, p2)
 
 
 def keep_or_remove(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
@@ -244,6 +257,9 @@ def _arrays_of(model: LineModel) -> dict[str, np.ndarray]:
         arrays[prefix + "pairs"] = vocab.pairs
         arrays[prefix + "weights"] = scorer.weights
         arrays[prefix + "bias"] = scorer.bias
+    for kind, ranker in sorted(model.headline.items()):
+        arrays[f"{kind}/headline/weights"] = ranker.weights
+        arrays[f"{kind}/headline/bias"] = np.array([ranker.bias])
     for key, ensemble in sorted(model.networks.items()):
         for j, net in enumerate(ensemble.members):
             prefix = f"{key}/m{j}"
@@ -300,9 +316,12 @@ def save_model(model: LineModel, folder: str | Path) -> Path:
                 "word_model": list(LEXICAL_FEATURES),
                 "markup_model": list(MARKUP_FEATURES),
                 "pass2": list(REVISION_FEATURES),
+                "headline": list(HEADLINE_FEATURES),
             },
             "word_model_kinds": sorted(model.lexical),
             "markup_model_kinds": sorted(model.markup),
+            "headline_kinds": sorted(model.headline),
+            "headline_thresholds": {k: r.threshold for k, r in sorted(model.headline.items())},
             "weights_file": "weights.npz",
             "weights_sha256": hashlib.sha256(data).hexdigest(),
             "networks": sorted(model.networks),
@@ -382,7 +401,17 @@ def card_markdown(card: dict) -> str:
         + ". "
         f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the "
         f"{sum(name.endswith('_title') for name in card['features']['pass2'])} surrounding "
-        "lines, body-score windows, a few shape and cue features). Names in `model.json`.",
+        "lines, body-score windows, a few shape and cue features)."
+        + (
+            " Headline (" + " and ".join(card["headline_kinds"]) + f"): a ranker over the "
+            f"lines near the article's top ({len(card['features'].get('headline', []))} "
+            "features: their revised scores, title-score rank among them, distance to the "
+            "first paragraph, shape, words shared with the lede; a logistic regression fitted "
+            "on the training pages that mark a headline) picks the title."
+            if card.get("headline_kinds")
+            else ""
+        )
+        + " Names in `model.json`.",
         "",
     ]
     metrics = card.get("held_out_metrics")
@@ -457,11 +486,13 @@ def read_model(folder: str | Path) -> LineModel:
     feats = card.get("features", {})
     word_kinds = card.get("word_model_kinds", [])
     markup_kinds = card.get("markup_model_kinds", [])  # none before model 0.5.0
+    headline_kinds = card.get("headline_kinds", [])  # none before model 0.8.0
     if (
         feats.get("pass1") != list(LINE_FEATURES)
         or feats.get("pass2") != list(REVISION_FEATURES)
         or (word_kinds and feats.get("word_model") != list(LEXICAL_FEATURES))
         or (markup_kinds and feats.get("markup_model") != list(MARKUP_FEATURES))
+        or (headline_kinds and feats.get("headline") != list(HEADLINE_FEATURES))
     ):
         raise ModelError(
             f"{card_path}: trained for other features than this code computes; retrain"
@@ -494,7 +525,25 @@ def read_model(folder: str | Path) -> LineModel:
         networks[key] = Ensemble(members)
     lexical = {kind: _lexical_of(arrays, kind, weights_path) for kind in word_kinds}
     markup = {kind: _lexical_of(arrays, kind, weights_path, "markup") for kind in markup_kinds}
-    return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)
+    thresholds = card.get("headline_thresholds", {})
+    headline = {k: _ranker_of(arrays, k, thresholds, weights_path) for k in headline_kinds}
+    return LineModel(
+        networks=networks, card=card, lexical=lexical, markup=markup, headline=headline
+    )
+
+
+def _ranker_of(
+    arrays: dict[str, np.ndarray], kind: str, thresholds: dict, source: Path
+) -> HeadlineRanker:
+    try:
+        weights = arrays[f"{kind}/headline/weights"].astype(np.float64)
+        bias = float(arrays[f"{kind}/headline/bias"].reshape(-1)[0])
+        threshold = float(thresholds[kind])
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise ModelError(f"{source}: the {kind} headline ranker is missing or unreadable") from exc
+    if weights.shape != (len(HEADLINE_FEATURES),):
+        raise ModelError(f"{source}: the {kind} headline ranker's weights do not fit its features")
+    return HeadlineRanker(weights, bias, threshold)
 
 
 @lru_cache(maxsize=4)

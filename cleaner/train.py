@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .article import LABELS, Line
+from .clean import initial_labels
 from .corpora import (
     CorpusPage,
     gold_keeps_comments,
@@ -34,20 +35,21 @@ from .corpora import (
     mark_title,
 )
 from .features import LINE_FEATURES, line_features, revision_features
+from .headline import HeadlineRanker, fit_ranker
 from .label_rules import LABEL_RULES, refine_labels
 from .labelled import LabelledDoc, read_labelled
 from .lexical import LexicalScorer, Vocabulary, lexical_columns, markup_text
 from .lines import Page, html_to_page, text_to_page
-from .model import Ensemble, LineModel, Network
+from .model import Ensemble, LineModel, Network, revised
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.7.1"  # bumped when a model's features or training labels change
+MODEL_VERSION = "0.8.0"  # bumped when a model's features or training labels change
 LABELLED_WEIGHT = 25.0
+"""Hand-labelled lines count this many times a corpus line (they are few, and exact)."""
 MAX_LINES_PER_PAGE = 160
 """Longer pages (mostly comment threads and link farms) contribute a weighted sample of their
 boilerplate lines: it keeps training time in check without changing what a page weighs."""
-"""Hand-labelled lines count this many times a corpus line (they are few, and exact)."""
 
 
 @dataclass(slots=True)
@@ -493,6 +495,7 @@ class TwoPass:
     pass2: Ensemble
     words: LexicalScorer | None = None
     markup: LexicalScorer | None = None
+    headline: HeadlineRanker | None = None
 
 
 def fit_two_pass(
@@ -540,7 +543,26 @@ def fit_two_pass(
     pass1 = Ensemble([_fit_network(Xf, yf, wf, cfg, cfg.hidden, s) for s in seeds])
     pass2 = Ensemble([_fit_network(Rf, yf, wf, cfg, cfg.pass2_hidden, s) for s in seeds])
     log(f"  final passes: {time.perf_counter() - t:.0f}s")
-    return TwoPass(pass1, pass2, words, markup)
+    ranker = fit_headline_ranker(ex, X, p1_oof, revised(X, p1_oof, pass2.predict_proba(R)))
+    log(f"  headline ranker: {'fitted' if ranker else 'none (no page marks a headline)'}")
+    return TwoPass(pass1, pass2, words, markup, ranker)
+
+
+def fit_headline_ranker(
+    ex: Examples, X: np.ndarray, p1: np.ndarray, p2: np.ndarray
+) -> HeadlineRanker | None:
+    """The headline ranker, from every page whose labels mark a headline (its first title
+    line), with scores like those it will see: pass 1 out-of-fold, pass 2 on those."""
+    title = LABEL_INDEX["title"]
+
+    def pages():
+        for rows, y, texts in zip(ex.page_rows(), ex.y, ex.texts, strict=True):
+            marked = np.flatnonzero(y == title)
+            if len(marked):
+                labels = initial_labels(p2[rows], texts)
+                yield texts, labels, p1[rows], p2[rows], int(marked[0])
+
+    return fit_ranker(pages())
 
 
 def train_model(
@@ -556,6 +578,7 @@ def train_model(
     networks: dict[str, Ensemble] = {}
     lexical: dict[str, LexicalScorer] = {}
     markup: dict[str, LexicalScorer] = {}
+    headline: dict[str, HeadlineRanker] = {}
     sources: dict[str, dict[str, int]] = {}
     skipped: dict[str, list[str]] = {}
     use_corpora = shared is not None and (shared / "corpora").is_dir()
@@ -597,13 +620,17 @@ def train_model(
             lexical[kind] = fitted.words
         if fitted.markup is not None:
             markup[kind] = fitted.markup
+        if fitted.headline is not None:
+            headline[kind] = fitted.headline
         sources[kind] = counts
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
     card = _card(cfg, sources, skipped, record)
     if set(held_out_by.values()) != {"site"}:  # a one-site folder: the card says what instead
         card["training"]["held_out_by"] = held_out_by
-    return LineModel(networks=networks, card=card, lexical=lexical, markup=markup)
+    return LineModel(
+        networks=networks, card=card, lexical=lexical, markup=markup, headline=headline
+    )
 
 
 def _check_labels(ex: Examples, kind: str) -> None:

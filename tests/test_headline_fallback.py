@@ -1,8 +1,10 @@
-"""An HTML page with article text but no line labelled title gets the likeliest title line
-above the article as its headline (clean._headline_fallback); a text scrape does not."""
+"""With a model that has no headline ranker (one trained on pages without title labels), an HTML
+page with article text but no line labelled title gets the likeliest title line above the
+article as its headline (clean._headline_fallback); a text scrape does not."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 
 import numpy as np
@@ -60,7 +62,7 @@ def test_no_headline_below_the_floor_beyond_the_reach_or_from_a_ruled_line() -> 
 @pytest.mark.parametrize("kind", ["html", "text"])
 def test_only_html_pages_get_a_fallback_headline(kind: str, monkeypatch) -> None:
     lines = ["Menu", "Council approves new budget", "The council voted on Tuesday. " * 5]
-    model = load_model()
+    model = dataclasses.replace(load_model(), headline={})  # a model without a headline ranker
     width = len(model.pass1_columns(kind))
     p2 = _p2([0.0, 0.3], 1)
 

@@ -1,0 +1,160 @@
+"""Which line is the headline: a small ranker over the lines at the top of the article.
+
+The networks score each line on its own and with its neighbours; a headline is better told by
+comparing the page's would-be headlines with each other: which is nearest above the first
+paragraph, which shares words with the lede, which has the highest title score of them all.
+The ranker is a logistic regression over such features of every candidate (the lines from
+REACH_ABOVE above the first body line to REACH_BELOW below it, of at most MAX_WORDS words); the
+best-scored candidate becomes the title when its probability is at least the model's threshold,
+and a page with no candidate that good has no title. Trained on the pages whose labels mark a
+headline (`fit_ranker`, called by `cleaner train`); run with numpy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .article import LABELS
+
+REACH_ABOVE = 25
+REACH_BELOW = 3
+MAX_WORDS = 40
+THRESHOLD = 0.2
+"""A page's best candidate becomes its title from this probability on. On the L3S dev pages
+any threshold from 0 to 0.3 finds the same headlines; 0.2 leaves a page without a title when no
+line near its top looks like one at all."""
+
+HEADLINE_FEATURES: tuple[str, ...] = (
+    *(f"p_{label}" for label in LABELS),  # the revised (pass-2) scores of the line
+    "p1_title",  # pass 1's title score: the line's own look
+    "top_title_score",  # the highest title score of the candidates
+    "title_rank",  # its rank among them by title score (0 = highest; capped at 5)
+    "title_gap",  # the highest candidate title score minus the line's
+    "above_body",  # 1 above the first body line, -1 below it, 0 on it
+    "distance",  # lines from the first body line (capped at 20, over 20)
+    "next_to_body",  # the line right above the first body line
+    "two_above_body",
+    "words",  # words (capped at 30, over 30)
+    "ends_full_stop",
+    "ends_question",
+    "capitalised",  # share of its words that start with a capital
+    "has_digit",
+    "has_separator",  # ":", "|", " - ", "»": a site name or section glued on
+    "lede_overlap",  # share of its content words found in the first two body lines
+    "content_words",  # its words of 4+ letters (capped at 15, over 15)
+)
+
+_TITLE = LABELS.index("title")
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_SEPARATORS = (":", "|", " - ", "»")
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.casefold() for w in _CONTENT_WORD.findall(text)}
+
+
+def candidates(texts: list[str], labels: list[str]) -> list[int]:
+    """Lines that could be the headline: near the first body line and short enough."""
+    first_body = next((i for i, lab in enumerate(labels) if lab == "body"), len(texts))
+    lo, hi = max(0, first_body - REACH_ABOVE), min(len(texts), first_body + REACH_BELOW)
+    return [i for i in range(lo, hi) if _could_be_headline(texts[i])]
+
+
+def _could_be_headline(text: str) -> bool:
+    """At most MAX_WORDS words, and not a sentence of 12 or more words (clean._is_sentence)."""
+    words = text.split()
+    if len(words) > MAX_WORDS:
+        return False
+    end = text.rstrip()
+    return len(words) < 12 or end[-1:] not in ".!?" or end.endswith("...")
+
+
+def candidate_features(
+    texts: list[str], labels: list[str], p1: np.ndarray, p2: np.ndarray, cands: list[int]
+) -> np.ndarray:
+    """One row of HEADLINE_FEATURES a candidate line."""
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    first_body = body[0] if body else len(texts)
+    lede = _content_words(" ".join(texts[i] for i in body[:2]))
+    title = p2[cands, _TITLE]
+    top = float(title.max()) if len(cands) else 0.0
+    rank = np.empty(len(cands))
+    rank[np.argsort(-title, kind="stable")] = np.arange(len(cands))
+    rows = np.zeros((len(cands), len(HEADLINE_FEATURES)), dtype=np.float64)
+    for r, i in enumerate(cands):
+        text = texts[i]
+        words = text.split()
+        content = _content_words(text)
+        dist = first_body - i
+        rows[r, : len(LABELS)] = p2[i]
+        rows[r, len(LABELS) :] = (
+            p1[i, _TITLE],
+            top,
+            min(rank[r], 5.0),
+            top - title[r],
+            np.sign(dist),
+            min(abs(dist), 20) / 20,
+            dist == 1,
+            dist == 2,
+            min(len(words), 30) / 30,
+            text.endswith("."),
+            text.endswith(("?", "!")),
+            sum(w[:1].isupper() for w in words) / max(1, len(words)),
+            any(ch.isdigit() for ch in text),
+            any(s in text for s in _SEPARATORS),
+            len(content & lede) / max(1, len(content)),
+            min(len(content), 15) / 15,
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineRanker:
+    """A logistic regression over HEADLINE_FEATURES: a candidate's probability of being the
+    page's headline."""
+
+    weights: np.ndarray  # (len(HEADLINE_FEATURES),)
+    bias: float
+    threshold: float = THRESHOLD
+
+    def choose(
+        self, texts: list[str], labels: list[str], p1: np.ndarray, p2: np.ndarray
+    ) -> tuple[int, float] | None:
+        """(line index, probability) of the headline, or None when no candidate is likely."""
+        cands = candidates(texts, labels)
+        if not cands:
+            return None
+        z = candidate_features(texts, labels, p1, p2, cands) @ self.weights + self.bias
+        best = int(np.argmax(z))  # the first of equals: the topmost line
+        prob = float(1.0 / (1.0 + np.exp(-z[best])))
+        return (cands[best], prob) if prob >= self.threshold else None
+
+
+def fit_ranker(
+    pages: Iterable[tuple[list[str], list[str], np.ndarray, np.ndarray, int]],
+    *,
+    threshold: float = THRESHOLD,
+) -> HeadlineRanker | None:
+    """Fit on (texts, predicted labels, pass-1 scores, pass-2 scores, headline line) pages:
+    the headline line is the one candidate to learn as right. None when no page has its
+    headline among its candidates (a folder without title labels)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = [], []
+    for texts, labels, p1, p2, headline in pages:
+        cands = candidates(texts, labels)
+        if headline not in cands:
+            continue
+        X.append(candidate_features(texts, labels, p1, p2, cands))
+        y.append(np.array([i == headline for i in cands]))
+    if not X or all(len(rows) == 1 for rows in y):
+        return None  # nothing to tell apart: no page with a headline among other candidates
+    clf = LogisticRegression(C=1.0, max_iter=3000).fit(np.vstack(X), np.concatenate(y))
+    # rounded as model files store weights (float32), so a trained model in memory and the
+    # same model read back choose alike
+    weights = clf.coef_[0].astype(np.float32).astype(np.float64)
+    return HeadlineRanker(weights, float(np.float32(clf.intercept_[0])), threshold)
