@@ -18,6 +18,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISDIGIT,
     Py_UNICODE_ISSPACE,
+    Py_UNICODE_ISUPPER,
     PyUnicode_DATA,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
@@ -1264,3 +1265,164 @@ def line_scores(list texts, TermIndex ix, const float[:, ::1] weights, const flo
                 acc = acc + weights[terms[k], c]
             z[i, c] = acc
     return scores
+
+
+# --- headline.py's line-by-line columns -----------------------------------------------------
+
+HEADLINE_CONTENT_WORD = r"[^\W\d_]{4,}"
+HEADLINE_SEPARATORS = (":", "|", " - ", "»")
+
+
+cdef inline bint is_content_char(Py_UCS4 ch) noexcept:
+    """sre's [^\\W\\d_]: a word character that is neither a decimal digit nor "_"."""
+    return Py_UNICODE_ISALNUM(ch) and not Py_UNICODE_ISDECIMAL(ch) and ch != 95
+
+
+def headline_content_words(str text):
+    """headline._content_words: the casefolded runs of 4+ content characters, as a set."""
+    cdef Text t = text_of(text)
+    cdef Py_ssize_t j, start = 0, run = 0
+    content = set()
+    for j in range(t.n + 1):
+        if j < t.n and is_content_char(char_at(t, j)):
+            if run == 0:
+                start = j
+            run += 1
+        else:
+            if run >= 4:
+                content.add(PyUnicode_Substring(text, start, start + run).casefold())
+            run = 0
+    return content
+
+
+def headline_candidates(list texts, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t max_words,
+                        Py_ssize_t sentence_words):
+    """headline.candidates' filter over texts[lo:hi]: at most max_words words (str.split's), and
+    not a sentence (sentence_words or more words, ending in '.', '!' or '?' after trailing
+    spaces, not in '...')."""
+    cdef Py_ssize_t i, j, words, end
+    cdef Py_UCS4 ch
+    cdef bint in_word
+    found = []
+    for i in range(lo, hi):
+        t = text_of(<str>texts[i])
+        words = 0
+        in_word = False
+        for j in range(t.n):
+            if Py_UNICODE_ISSPACE(char_at(t, j)):
+                in_word = False
+            elif not in_word:
+                in_word = True
+                words += 1
+                if words > max_words:
+                    break
+        if words > max_words:
+            continue
+        if words >= sentence_words:
+            end = t.n
+            while end > 0 and Py_UNICODE_ISSPACE(char_at(t, end - 1)):
+                end -= 1
+            ch = char_at(t, end - 1) if end > 0 else 0
+            if (ch == 46 or ch == 33 or ch == 63) and not (
+                ch == 46 and end >= 3 and char_at(t, end - 2) == 46 and char_at(t, end - 3) == 46
+            ):
+                continue
+        found.append(i)
+    return found
+
+
+def headline_features(
+    list texts, list cands, const float[:, ::1] p1, const float[:, ::1] p2, Py_ssize_t first_body,
+    lede, Py_ssize_t title_col, Py_ssize_t width,
+):
+    """headline.candidate_features' rows, to the bit: the score columns as numpy computes them
+    (the title gap in float32, the rank of a stable sort by falling title score), then the
+    line-by-line columns (headline_shapes)."""
+    cdef Py_ssize_t m = len(cands), r, q, c, k = p2.shape[1], at, dist, rank
+    cdef float top = 0, ti
+    out = np.empty((m, width), dtype=np.float64)
+    cdef double[:, ::1] o = out
+    lines = np.asarray(cands, dtype=np.intp)
+    cdef Py_ssize_t[::1] ix = lines
+    titles = np.empty(m, dtype=np.float32)
+    cdef float[::1] tt = titles
+    for r in range(m):
+        tt[r] = p2[ix[r], title_col]
+        if r == 0 or tt[r] > top:
+            top = tt[r]
+    for r in range(m):
+        at = ix[r]
+        ti = tt[r]
+        rank = 0
+        for q in range(m):
+            if tt[q] > ti or (tt[q] == ti and q < r):
+                rank += 1
+        for c in range(k):
+            o[r, c] = p2[at, c]
+        dist = first_body - at
+        o[r, k] = p1[at, title_col]
+        o[r, k + 1] = top
+        o[r, k + 2] = min(rank, 5)
+        o[r, k + 3] = <float>(top - ti)
+        o[r, k + 4] = (dist > 0) - (dist < 0)
+        o[r, k + 5] = <double>min(dist if dist >= 0 else -dist, 20) / 20.0
+        o[r, k + 6] = dist == 1
+        o[r, k + 7] = dist == 2
+    if m:
+        out[:, k + 8 :] = headline_shapes(texts, cands, lede)
+    return out
+
+
+def headline_shapes(list texts, list cands, lede):
+    """headline._shape of each candidate line, as one float64 array (rows: candidates): the same
+    counts from one pass over each line's characters, the same divisions in Python floats."""
+    cdef Py_ssize_t r, n, j, start = 0, words, caps, run, shared
+    cdef Py_UCS4 ch, prev
+    cdef bint digit, sep, in_word
+    out = np.empty((len(cands), 8), dtype=np.float64)
+    cdef double[:, ::1] o = out
+    for r in range(len(cands)):
+        text = <str>texts[cands[r]]
+        t = text_of(text)
+        n = t.n
+        words = caps = run = 0
+        digit = sep = in_word = False
+        prev = 0
+        content = set()
+        for j in range(n + 1):
+            ch = char_at(t, j) if j < n else 0x20
+            if j < n:
+                if Py_UNICODE_ISDIGIT(ch):
+                    digit = True
+                if ch == 58 or ch == 124 or ch == 0xBB:  # ":", "|", "»"
+                    sep = True
+                elif ch == 45 and prev == 32 and j + 1 < n and char_at(t, j + 1) == 32:
+                    sep = True  # " - "
+            if Py_UNICODE_ISSPACE(ch):
+                in_word = False
+            elif not in_word:
+                in_word = True
+                words += 1
+                if Py_UNICODE_ISUPPER(ch):
+                    caps += 1
+            if j < n and is_content_char(ch):
+                if run == 0:
+                    start = j
+                run += 1
+            else:
+                if run >= 4:
+                    content.add(PyUnicode_Substring(text, start, start + run).casefold())
+                run = 0
+            prev = ch
+        # int / int in Python is the correctly rounded quotient, as a double division of the
+        # two (exactly representable) counts is
+        shared = len(content & lede)
+        o[r, 0] = <double>min(words, 30) / 30.0
+        o[r, 1] = n > 0 and char_at(t, n - 1) == 46
+        o[r, 2] = n > 0 and (char_at(t, n - 1) == 63 or char_at(t, n - 1) == 33)
+        o[r, 3] = <double>caps / <double>max(1, words)
+        o[r, 4] = digit
+        o[r, 5] = sep
+        o[r, 6] = <double>shared / <double>max(1, len(content))
+        o[r, 7] = <double>min(len(content), 15) / 15.0
+    return out

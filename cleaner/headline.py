@@ -7,7 +7,8 @@ The ranker is a logistic regression over such features of every candidate (the l
 REACH_ABOVE above the first body line to REACH_BELOW below it, of at most MAX_WORDS words); the
 best-scored candidate becomes the title when its probability is at least the model's threshold,
 and a page with no candidate that good has no title. Trained on the pages whose labels mark a
-headline (`fit_ranker`, called by `cleaner train`); run with numpy.
+headline (`fit_ranker`, called by `cleaner train`); run with numpy, the line-by-line columns
+with a compiled twin when built (`_linestats.headline_shapes`, the same values).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .article import LABELS
+from .speedups import kernel
 
 REACH_ABOVE = 25
 REACH_BELOW = 3
 MAX_WORDS = 40
+_SENTENCE_WORDS = 12  # a line this long that ends a sentence is a paragraph (clean._is_sentence)
 THRESHOLD = 0.3
 """A page's best candidate becomes its title from this probability on; below, the page has no
 title. Chosen on the dev sites (seeds 0 and 3, text and HTML): from 0.2 to 0.3 the L3S headlines
@@ -51,65 +54,93 @@ HEADLINE_FEATURES: tuple[str, ...] = (
 _TITLE = LABELS.index("title")
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 _SEPARATORS = (":", "|", " - ", "»")
+_kernel = kernel("_linestats")
+if _kernel is not None and (
+    _kernel.HEADLINE_CONTENT_WORD != _CONTENT_WORD.pattern
+    or _kernel.HEADLINE_SEPARATORS != _SEPARATORS
+):
+    _kernel = None  # a kernel built for other rules: the Python path is the reference
 
 
 def _content_words(text: str) -> set[str]:
+    if _kernel is not None:
+        return _kernel.headline_content_words(text)
     return {w.casefold() for w in _CONTENT_WORD.findall(text)}
 
 
 def candidates(texts: list[str], labels: list[str]) -> list[int]:
     """Lines that could be the headline: near the first body line and short enough."""
-    first_body = next((i for i, lab in enumerate(labels) if lab == "body"), len(texts))
+    first_body = _index(labels, "body", 0, len(texts))
     lo, hi = max(0, first_body - REACH_ABOVE), min(len(texts), first_body + REACH_BELOW)
+    if _kernel is not None:
+        return _kernel.headline_candidates(texts, lo, hi, MAX_WORDS, _SENTENCE_WORDS)
     return [i for i in range(lo, hi) if _could_be_headline(texts[i])]
 
 
 def _could_be_headline(text: str) -> bool:
     """At most MAX_WORDS words, and not a sentence of 12 or more words (clean._is_sentence)."""
-    words = text.split()
+    words = text.split(maxsplit=MAX_WORDS)  # a paragraph is not split whole just to count
     if len(words) > MAX_WORDS:
         return False
     end = text.rstrip()
-    return len(words) < 12 or end[-1:] not in ".!?" or end.endswith("...")
+    return len(words) < _SENTENCE_WORDS or end[-1:] not in ".!?" or end.endswith("...")
 
 
 def candidate_features(
     texts: list[str], labels: list[str], p1: np.ndarray, p2: np.ndarray, cands: list[int]
 ) -> np.ndarray:
-    """One row of HEADLINE_FEATURES a candidate line."""
-    body = [i for i, lab in enumerate(labels) if lab == "body"]
-    first_body = body[0] if body else len(texts)
-    lede = _content_words(" ".join(texts[i] for i in body[:2]))
-    title = p2[cands, _TITLE]
-    top = float(title.max()) if len(cands) else 0.0
+    """One row of HEADLINE_FEATURES a candidate line. Runs on every page: the score columns
+    are computed for all candidates at once, only the shape columns line by line."""
+    first_body = _index(labels, "body", 0, len(texts))
+    second_body = _index(labels, "body", first_body + 1, None)
+    lede_lines = [texts[i] for i in (first_body, second_body) if i is not None and i < len(texts)]
+    lede = _content_words(" ".join(lede_lines))
+    if _kernel is not None and p1.dtype == p2.dtype == np.float32:
+        p1, p2 = np.ascontiguousarray(p1), np.ascontiguousarray(p2)
+        width = len(HEADLINE_FEATURES)
+        return _kernel.headline_features(texts, cands, p1, p2, first_body, lede, _TITLE, width)
+    at = np.asarray(cands, dtype=np.intp)
+    title = p2[at, _TITLE]
+    top = title.max() if len(cands) else 0.0
     rank = np.empty(len(cands))
     rank[np.argsort(-title, kind="stable")] = np.arange(len(cands))
-    rows = np.zeros((len(cands), len(HEADLINE_FEATURES)), dtype=np.float64)
-    for r, i in enumerate(cands):
-        text = texts[i]
-        words = text.split()
-        content = _content_words(text)
-        dist = first_body - i
-        rows[r, : len(LABELS)] = p2[i]
-        rows[r, len(LABELS) :] = (
-            p1[i, _TITLE],
-            top,
-            min(rank[r], 5.0),
-            top - title[r],
-            np.sign(dist),
-            min(abs(dist), 20) / 20,
-            dist == 1,
-            dist == 2,
-            min(len(words), 30) / 30,
-            text.endswith("."),
-            text.endswith(("?", "!")),
-            sum(w[:1].isupper() for w in words) / max(1, len(words)),
-            any(ch.isdigit() for ch in text),
-            any(s in text for s in _SEPARATORS),
-            len(content & lede) / max(1, len(content)),
-            min(len(content), 15) / 15,
-        )
+    dist = first_body - at
+    rows = np.empty((len(cands), len(HEADLINE_FEATURES)), dtype=np.float64)
+    k = len(LABELS)
+    rows[:, :k] = p2[at]
+    rows[:, k] = p1[at, _TITLE]
+    rows[:, k + 1] = top
+    rows[:, k + 2] = np.minimum(rank, 5.0)
+    rows[:, k + 3] = top - title
+    rows[:, k + 4] = np.sign(dist)
+    rows[:, k + 5] = np.minimum(np.abs(dist), 20) / 20
+    rows[:, k + 6] = dist == 1
+    rows[:, k + 7] = dist == 2
+    rows[:, k + 8 :] = [_shape(texts[i], lede) for i in cands] if cands else 0.0
     return rows
+
+
+def _index(labels: list[str], label: str, start: int, default: int | None) -> int | None:
+    try:
+        return labels.index(label, start)
+    except ValueError:
+        return default
+
+
+def _shape(text: str, lede: set[str]) -> tuple[float, ...]:
+    """The line-by-line columns: words, end, capitals, digits, separators, lede words."""
+    words = text.split()
+    content = _content_words(text)
+    return (
+        min(len(words), 30) / 30,
+        text.endswith("."),
+        text.endswith(("?", "!")),
+        sum(map(str.isupper, [w[0] for w in words])) / max(1, len(words)),
+        any(map(str.isdigit, text)),
+        any(s in text for s in _SEPARATORS),
+        len(content & lede) / max(1, len(content)),
+        min(len(content), 15) / 15,
+    )
 
 
 @dataclass(frozen=True, slots=True)

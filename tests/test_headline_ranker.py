@@ -172,3 +172,70 @@ def test_a_copy_of_the_rankers_headline_is_boilerplate(monkeypatch) -> None:
     article = clean_module.clean("\n".join(lines), kind="text", model=model)
     assert [ln.label for ln in article.lines] == ["boilerplate", "title", "body"]
     assert article.lines[0].reason.startswith("repeats the title")
+
+
+# -- the compiled twin (cleaner._linestats.headline_*) gives the Python reference's values -----
+
+headline_module = importlib.import_module("cleaner.headline")
+needs_kernel = pytest.mark.skipif(
+    headline_module._kernel is None,
+    reason="cleaner._linestats is not built (no C compiler at install, or CLEANER_PURE_PYTHON=1)",
+)
+_TRICKY = list("abcdeABCDE  ßẞÜüǅﬁ_1²½٣.!?:|»-") + ["\u00a0", "\u2003", "...", " - ", "\t"]
+
+
+def _random_pages(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        lines = int(rng.integers(0, 45))
+        texts = [
+            "".join(rng.choice(_TRICKY, size=int(rng.integers(0, 90)))) for _ in range(lines)
+        ]
+        labels = [str(x) for x in rng.choice(LABELS, size=lines)]
+        # scores rounded to one decimal: many ties in the title column
+        p1 = np.round(rng.random((lines, len(LABELS))), 1).astype(np.float32)
+        p2 = np.round(rng.random((lines, len(LABELS))), 1).astype(np.float32)
+        yield texts, labels, p1, p2
+
+
+def _both_paths(pages, monkeypatch) -> tuple[list, list]:
+    def run():
+        out = []
+        for texts, labels, p1, p2 in pages:
+            cands = candidates(texts, labels)
+            out.append((cands, candidate_features(texts, labels, p1, p2, cands)))
+        return out
+
+    compiled = run()
+    monkeypatch.setattr(headline_module, "_kernel", None)
+    return compiled, run()
+
+
+@needs_kernel
+def test_compiled_headline_features_match_python_on_odd_text(monkeypatch) -> None:
+    pages = list(_random_pages(300, 7))
+    compiled, python = _both_paths(pages, monkeypatch)
+    for (cc, fc), (cp, fp) in zip(compiled, python, strict=True):
+        assert cc == cp
+        assert fc.dtype == fp.dtype and fc.tobytes() == fp.tobytes()
+
+
+@needs_kernel
+def test_compiled_headline_features_match_python_on_real_pages(monkeypatch) -> None:
+    from cleaner.clean import classify, initial_labels
+    from cleaner.lines import to_page
+
+    model = load_model()
+    pages = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "labelled").rglob("*.tsv")):
+        rows = [ln.split("\t", 1) for ln in path.read_text(encoding="utf-8").splitlines()]
+        text = "\n".join(r[1] for r in rows if len(r) == 2 and r[0] in LABELS)
+        page = to_page(text, "text")
+        if page.lines:
+            _, p1, p2 = classify(page, model)
+            texts = [ln.text for ln in page.lines]
+            pages.append((texts, initial_labels(p2, texts), p1, p2))
+    assert len(pages) >= 20
+    compiled, python = _both_paths(pages, monkeypatch)
+    for (cc, fc), (cp, fp) in zip(compiled, python, strict=True):
+        assert cc == cp and fc.tobytes() == fp.tobytes()
