@@ -1280,9 +1280,13 @@ cdef inline bint is_content_char(Py_UCS4 ch) noexcept:
 
 def headline_content_words(str text):
     """headline._content_words: the casefolded runs of 4+ content characters, as a set."""
+    return content_words_of(text)
+
+
+cdef set content_words_of(str text):
     cdef Text t = text_of(text)
     cdef Py_ssize_t j, start = 0, run = 0
-    content = set()
+    cdef set content = set()
     for j in range(t.n + 1):
         if j < t.n and is_content_char(char_at(t, j)):
             if run == 0:
@@ -1376,7 +1380,7 @@ def headline_features(
 def headline_shapes(list texts, list cands, lede):
     """headline._shape of each candidate line, as one float64 array (rows: candidates): the same
     counts from one pass over each line's characters, the same divisions in Python floats."""
-    cdef Py_ssize_t r, n, j, start = 0, words, caps, run, shared
+    cdef Py_ssize_t r, n, j, words, caps, shared
     cdef Py_UCS4 ch, prev
     cdef bint digit, sep, in_word
     out = np.empty((len(cands), 8), dtype=np.float64)
@@ -1385,10 +1389,9 @@ def headline_shapes(list texts, list cands, lede):
         text = <str>texts[cands[r]]
         t = text_of(text)
         n = t.n
-        words = caps = run = 0
+        words = caps = 0
         digit = sep = in_word = False
         prev = 0
-        content = set()
         for j in range(n + 1):
             ch = char_at(t, j) if j < n else 0x20
             if j < n:
@@ -1405,15 +1408,8 @@ def headline_shapes(list texts, list cands, lede):
                 words += 1
                 if Py_UNICODE_ISUPPER(ch):
                     caps += 1
-            if j < n and is_content_char(ch):
-                if run == 0:
-                    start = j
-                run += 1
-            else:
-                if run >= 4:
-                    content.add(PyUnicode_Substring(text, start, start + run).casefold())
-                run = 0
             prev = ch
+        content = content_words_of(text)
         # int / int in Python is the correctly rounded quotient, as a double division of the
         # two (exactly representable) counts is
         shared = len(content & lede)
