@@ -155,14 +155,20 @@ class HeadlineRanker:
     def choose(
         self, texts: list[str], labels: list[str], p1: np.ndarray, p2: np.ndarray
     ) -> tuple[int, float] | None:
-        """(line index, probability) of the headline, or None when no candidate is likely."""
+        """(line index, probability) of the headline, or None when no candidate is likely. The
+        page's only body line is never taken: the article would be left empty."""
         cands = candidates(texts, labels)
         if not cands:
             return None
         z = candidate_features(texts, labels, p1, p2, cands) @ self.weights + self.bias
-        best = int(np.argmax(z))  # the first of equals: the topmost line
-        prob = float(1.0 / (1.0 + np.exp(-z[best])))
-        return (cands[best], prob) if prob >= self.threshold else None
+        sole_body = labels.index("body") if labels.count("body") == 1 else -1
+        for best in np.argsort(-z, kind="stable"):  # of equals, the topmost line first
+            prob = float(1.0 / (1.0 + np.exp(-z[best])))
+            if prob < self.threshold:
+                return None
+            if cands[best] != sole_body:
+                return cands[best], prob
+        return None
 
 
 def fit_ranker(

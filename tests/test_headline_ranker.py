@@ -81,6 +81,19 @@ def test_the_best_candidate_wins_only_above_the_threshold() -> None:
     assert _ranker().choose([], [], p2[:0], p2[:0]) is None
 
 
+def test_the_only_body_line_is_never_the_headline() -> None:
+    """A short one-paragraph page whose paragraph the ranker likes best keeps it as its body;
+    the next candidate above the threshold is the headline instead, if any."""
+    texts = ["Menu", "Storm floods valley", "Roads closed after the storm"]
+    labels = ["boilerplate", "boilerplate", "body"]
+    p2 = _scores([0.1, 0.3], 1)
+    ranker = _ranker(1.0, above_body=-2.0, next_to_body=1.5)  # the body line, then line 1
+    assert ranker.choose(texts, labels, p2, p2)[0] == 1
+    assert _ranker(1.0, above_body=-2.0).choose(texts, labels, p2, p2) is None  # 0.5 needed
+    labels[1] = "body"  # two body lines: the ranker may take one
+    assert _ranker(next_to_body=-3.0, above_body=-5.0).choose(texts, labels, p2, p2)[0] == 2
+
+
 def _synthetic_pages(n: int, rng: np.random.Generator):
     """Pages whose headline sits right above the first body line, among menus and a byline."""
     for _ in range(n):
