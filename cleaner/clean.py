@@ -50,24 +50,28 @@ def _decide(
     if keep is None:
         return labels, notes
     headline = texts[keep].casefold()
-    for i, text in enumerate(texts):
-        if i == keep:
-            continue
-        if text.casefold() == headline:
-            if labels[i] != "boilerplate":
-                labels[i] = "boilerplate"
-                notes[i] = "repeats the title"
-        elif labels[i] == "title":
-            labels[i] = _next_best(p2[i])
+    n = len(headline)  # casefold maps a character to one to three: other lengths never match
+    repeats = [
+        i
+        for i, text in enumerate(texts)
+        if len(text) <= n <= 3 * len(text) and i != keep and text.casefold() == headline
+    ]
+    for i in repeats:
+        if labels[i] != "boilerplate":
+            labels[i] = "boilerplate"
+            notes[i] = "repeats the title"
+    for i in [i for i, lab in enumerate(labels) if lab == "title" and i != keep]:
+        labels[i] = _next_best(p2[i])
     return labels, notes
 
 
 def initial_labels(p2: np.ndarray, texts: list[str]) -> list[str]:
     """Each line's likeliest label, but a would-be title that is a sentence takes its next
     best (training's headline ranker sees the same labels)."""
-    labels = [LABELS[k] for k in np.argmax(p2, axis=1)]
-    for i, lab in enumerate(labels):
-        if lab == "title" and _is_sentence(texts[i]):
+    best = np.argmax(p2, axis=1)
+    labels = [LABELS[k] for k in best.tolist()]
+    for i in np.flatnonzero(best == _TITLE).tolist():
+        if _is_sentence(texts[i]):
             labels[i] = _next_best(p2[i])
     return labels
 

@@ -36,22 +36,20 @@ _MAX_HEADER_CHARS = 200  # "14 comments to <a headline>" and no longer
 
 def comment_section_start(texts: list[str], labels: list[str]) -> int | None:
     """Index of the first comment-section header with the article above it, else None. Runs
-    on every page, so it looks only at short lines below the first point where enough of
-    the article is above."""
-    # words of the body lines (lines are whitespace-normalised: spaces + 1 is their words)
-    above = list(
-        accumulate(
-            (
-                t.count(" ") + 1 if lab == "body" else 0
-                for t, lab in zip(texts, labels, strict=True)
-            ),
-            initial=0,
-        )
-    )
-    total = above[-1]
-    if not total:
+    on every page, so it counts only the body lines' words and looks only at short lines below
+    the first point where enough of the article is above."""
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    if len(labels) != len(texts):
+        raise ValueError("texts and labels differ in length")
+    # words of the body lines (lines are whitespace-normalised: spaces + 1 is their words),
+    # running totals: through[j] = words of body[0..j]
+    through = list(accumulate(texts[i].count(" ") + 1 for i in body))
+    if not through:
         return None
-    first = bisect_left(above, min(MIN_WORDS_ABOVE, total / 2), hi=len(texts))
+    total = through[-1]
+    # the first line with enough body words above it: the one after the body line that
+    # reaches min(MIN_WORDS_ABOVE, total / 2)
+    first = body[bisect_left(through, min(MIN_WORDS_ABOVE, total / 2))] + 1
     for i in range(first, len(texts)):
         text = texts[i]
         if len(text) > _MAX_HEADER_CHARS or text.endswith("."):
@@ -62,8 +60,10 @@ def comment_section_start(texts: list[str], labels: list[str]) -> int | None:
         # a bare "Comments" (or "10 Comments") is also a link in a tool bar under a
         # standfirst: it needs most of the article above it; a header that says more
         # ("14 comments to <title>", "Leave a Reply") needs some of it
+        k = bisect_left(body, i)  # body lines above line i
+        above = through[k - 1] if k else 0
         bare = _BARE.fullmatch(stripped) is not None
-        if above[i] >= total / 2 or (not bare and above[i] >= MIN_WORDS_ABOVE):
+        if above >= total / 2 or (not bare and above >= MIN_WORDS_ABOVE):
             return i
     return None
 
