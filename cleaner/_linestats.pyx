@@ -20,6 +20,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     PyUnicode_DATA,
+    PyUnicode_FromKindAndData,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
     PyUnicode_READ,
@@ -1274,19 +1275,148 @@ HEADLINE_SEPARATORS = (":", "|", " - ", "»")
 
 
 cdef inline bint is_content_char(Py_UCS4 ch) noexcept:
-    """sre's [^\\W\\d_]: a word character that is neither a decimal digit nor "_"."""
-    return Py_UNICODE_ISALNUM(ch) and not Py_UNICODE_ISDECIMAL(ch) and ch != 95
+    """sre's [^\\W\\d_]: a word character that is neither a decimal digit nor "_" (in ASCII:
+    a letter)."""
+    if ch < 128:
+        return (65 <= ch <= 90) or (97 <= ch <= 122)
+    return Py_UNICODE_ISALNUM(ch) and not Py_UNICODE_ISDECIMAL(ch)
 
 
-def headline_content_words(str text):
-    """headline._content_words: the casefolded runs of 4+ content characters, as a set."""
-    return content_words_of(text)
+cdef inline bint space_char(Py_UCS4 ch) noexcept:
+    """str.isspace of one character (in ASCII: space, \\t to \\r, \\x1c to \\x1f)."""
+    if ch < 128:
+        return ch == 32 or (9 <= ch <= 13) or (28 <= ch <= 31)
+    return Py_UNICODE_ISSPACE(ch)
 
 
-cdef set content_words_of(str text):
+cdef inline bint digit_char(Py_UCS4 ch) noexcept:
+    """str.isdigit of one character (in ASCII: 0 to 9)."""
+    if ch < 128:
+        return 48 <= ch <= 57
+    return Py_UNICODE_ISDIGIT(ch)
+
+
+cdef inline bint upper_char(Py_UCS4 ch) noexcept:
+    """str.isupper of one character (in ASCII: A to Z)."""
+    if ch < 128:
+        return 65 <= ch <= 90
+    return Py_UNICODE_ISUPPER(ch)
+
+
+cdef struct Folded:  # a content word, casefolded: arena[off:off + n], its hash h
+    uint64_t h
+    Py_ssize_t off, n
+
+
+cdef class _FoldedWords:
+    """Casefolded content words in one growing array of code points, with an optional open
+    addressing table for membership. ASCII words are lower-cased here; any other word goes
+    through str.casefold once, so equal words are equal code points."""
+
+    cdef Py_UCS4 *arena
+    cdef Py_ssize_t used, cap
+    cdef Folded *words
+    cdef Py_ssize_t nwords, wcap
+    cdef Py_ssize_t *slots
+    cdef uint64_t mask
+
+    def __dealloc__(self):
+        PyMem_Free(self.arena)
+        PyMem_Free(self.words)
+        PyMem_Free(self.slots)
+
+    cdef int _room(self, Py_ssize_t chars) except -1:
+        cdef Py_ssize_t cap
+        if self.used + chars > self.cap:
+            cap = max(2 * self.cap, self.used + chars, 256)
+            self.arena = <Py_UCS4 *>PyMem_Realloc(self.arena, cap * sizeof(Py_UCS4))
+            if not self.arena:
+                raise MemoryError()
+            self.cap = cap
+        if self.nwords + 1 > self.wcap:
+            cap = max(2 * self.wcap, 32)
+            self.words = <Folded *>PyMem_Realloc(self.words, cap * sizeof(Folded))
+            if not self.words:
+                raise MemoryError()
+            self.wcap = cap
+        return 0
+
+    cdef Py_ssize_t add(self, str text, Text t, Py_ssize_t s, Py_ssize_t e) except -1:
+        """Append the casefolded text[s:e] as the next word; its index."""
+        cdef Py_ssize_t j, n = e - s
+        cdef uint32_t ch
+        cdef bint ascii = True
+        cdef uint64_t h = 0xcbf29ce484222325ULL ^ HASH_SEED
+        for j in range(s, e):
+            if char_at(t, j) >= 128:
+                ascii = False
+                break
+        if ascii:
+            self._room(n)
+            for j in range(n):
+                ch = <uint32_t>char_at(t, s + j)
+                if 65 <= ch <= 90:  # ASCII: casefold is lower()
+                    ch = ch + 32
+                self.arena[self.used + j] = <Py_UCS4>ch
+        else:
+            folded = PyUnicode_Substring(text, s, e).casefold()
+            f = text_of(folded)
+            n = f.n
+            self._room(n)
+            for j in range(n):
+                self.arena[self.used + j] = char_at(f, j)
+        for j in range(n):
+            h = (h ^ <uint64_t>self.arena[self.used + j]) * FNV_PRIME
+        self.words[self.nwords].h = hash_finish(h)
+        self.words[self.nwords].off = self.used
+        self.words[self.nwords].n = n
+        self.used += n
+        self.nwords += 1
+        return self.nwords - 1
+
+    cdef bint same(self, Py_ssize_t a, _FoldedWords other, Py_ssize_t b) noexcept:
+        cdef Folded *x = &self.words[a]
+        cdef Folded *y = &other.words[b]
+        cdef Py_ssize_t j
+        if x.h != y.h or x.n != y.n:
+            return False
+        for j in range(x.n):
+            if self.arena[x.off + j] != other.arena[y.off + j]:
+                return False
+        return True
+
+    cdef int index(self) except -1:
+        """Build the membership table over the words so far."""
+        cdef Py_ssize_t size = 16, k
+        cdef uint64_t slot
+        while size < 2 * self.nwords:
+            size *= 2
+        PyMem_Free(self.slots)
+        self.slots = <Py_ssize_t *>PyMem_Calloc(size, sizeof(Py_ssize_t))
+        if not self.slots:
+            raise MemoryError()
+        self.mask = size - 1
+        for k in range(self.nwords):
+            slot = self.words[k].h & self.mask
+            while self.slots[slot]:
+                slot = (slot + 1) & self.mask
+            self.slots[slot] = k + 1
+        return 0
+
+    cdef bint holds(self, _FoldedWords other, Py_ssize_t b) noexcept:
+        """Whether other's word b is among these words (after index())."""
+        cdef uint64_t slot = other.words[b].h & self.mask
+        while self.slots[slot]:
+            if self.same(self.slots[slot] - 1, other, b):
+                return True
+            slot = (slot + 1) & self.mask
+        return False
+
+
+cdef int fold_content_words(str text, _FoldedWords into) except -1:
+    """Add text's runs of 4+ content characters (sre's [^\\W\\d_]{4,}), casefolded."""
     cdef Text t = text_of(text)
     cdef Py_ssize_t j, start = 0, run = 0
-    cdef set content = set()
     for j in range(t.n + 1):
         if j < t.n and is_content_char(char_at(t, j)):
             if run == 0:
@@ -1294,9 +1424,20 @@ cdef set content_words_of(str text):
             run += 1
         else:
             if run >= 4:
-                content.add(PyUnicode_Substring(text, start, start + run).casefold())
+                into.add(text, t, start, start + run)
             run = 0
-    return content
+    return 0
+
+
+def headline_content_words(str text):
+    """headline._content_words: the casefolded runs of 4+ content characters, as a set."""
+    cdef _FoldedWords words = _FoldedWords()
+    cdef Py_ssize_t k
+    fold_content_words(text, words)
+    return {
+        PyUnicode_FromKindAndData(4, &words.arena[words.words[k].off], words.words[k].n)
+        for k in range(words.nwords)
+    }
 
 
 def headline_candidates(list texts, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t max_words,
@@ -1313,7 +1454,7 @@ def headline_candidates(list texts, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t max
         words = 0
         in_word = False
         for j in range(t.n):
-            if Py_UNICODE_ISSPACE(char_at(t, j)):
+            if space_char(char_at(t, j)):
                 in_word = False
             elif not in_word:
                 in_word = True
@@ -1324,7 +1465,7 @@ def headline_candidates(list texts, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t max
             continue
         if words >= sentence_words:
             end = t.n
-            while end > 0 and Py_UNICODE_ISSPACE(char_at(t, end - 1)):
+            while end > 0 and space_char(char_at(t, end - 1)):
                 end -= 1
             ch = char_at(t, end - 1) if end > 0 else 0
             if (ch == 46 or ch == 33 or ch == 63) and not (
@@ -1337,7 +1478,7 @@ def headline_candidates(list texts, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t max
 
 def headline_features(
     list texts, list cands, const float[:, ::1] p1, const float[:, ::1] p2, Py_ssize_t first_body,
-    lede, Py_ssize_t title_col, Py_ssize_t width,
+    str lede, Py_ssize_t title_col, Py_ssize_t width,
 ):
     """headline.candidate_features' rows, to the bit: the score columns as numpy computes them
     (the title gap in float32, the rank of a stable sort by falling title score), then the
@@ -1377,10 +1518,16 @@ def headline_features(
     return out
 
 
-def headline_shapes(list texts, list cands, lede):
-    """headline._shape of each candidate line, as one float64 array (rows: candidates): the same
-    counts from one pass over each line's characters, the same divisions in Python floats."""
-    cdef Py_ssize_t r, n, j, words, caps, shared
+def headline_shapes(list texts, list cands, str lede):
+    """headline._shape of each candidate line (`lede`: the text whose content words count), as
+    one float64 array (rows: candidates): the same counts from one pass over each line's
+    characters, the same divisions in Python floats."""
+    cdef Py_ssize_t r, n, j, words, caps, shared, k, q, distinct
+    cdef _FoldedWords lede_words = _FoldedWords(), line_words
+    cdef bint seen
+    fold_content_words(lede, lede_words)
+    lede_words.index()
+    line_words = _FoldedWords()
     cdef Py_UCS4 ch, prev
     cdef bint digit, sep, in_word
     out = np.empty((len(cands), 8), dtype=np.float64)
@@ -1395,30 +1542,40 @@ def headline_shapes(list texts, list cands, lede):
         for j in range(n + 1):
             ch = char_at(t, j) if j < n else 0x20
             if j < n:
-                if Py_UNICODE_ISDIGIT(ch):
+                if digit_char(ch):
                     digit = True
                 if ch == 58 or ch == 124 or ch == 0xBB:  # ":", "|", "»"
                     sep = True
                 elif ch == 45 and prev == 32 and j + 1 < n and char_at(t, j + 1) == 32:
                     sep = True  # " - "
-            if Py_UNICODE_ISSPACE(ch):
+            if space_char(ch):
                 in_word = False
             elif not in_word:
                 in_word = True
                 words += 1
-                if Py_UNICODE_ISUPPER(ch):
+                if upper_char(ch):
                     caps += 1
             prev = ch
-        content = content_words_of(text)
+        line_words.used = line_words.nwords = 0  # reused: its arrays stay allocated
+        fold_content_words(text, line_words)
+        distinct = shared = 0
+        for k in range(line_words.nwords):
+            seen = False
+            for q in range(k):
+                if line_words.same(q, line_words, k):
+                    seen = True
+                    break
+            if not seen:
+                distinct += 1
+                shared += lede_words.holds(line_words, k)
         # int / int in Python is the correctly rounded quotient, as a double division of the
         # two (exactly representable) counts is
-        shared = len(content & lede)
         o[r, 0] = <double>min(words, 30) / 30.0
         o[r, 1] = n > 0 and char_at(t, n - 1) == 46
         o[r, 2] = n > 0 and (char_at(t, n - 1) == 63 or char_at(t, n - 1) == 33)
         o[r, 3] = <double>caps / <double>max(1, words)
         o[r, 4] = digit
         o[r, 5] = sep
-        o[r, 6] = <double>shared / <double>max(1, len(content))
-        o[r, 7] = <double>min(len(content), 15) / 15.0
+        o[r, 6] = <double>shared / <double>max(1, distinct)
+        o[r, 7] = <double>min(distinct, 15) / 15.0
     return out

@@ -51,11 +51,9 @@ def _decide(
         return labels, notes
     headline = texts[keep].casefold()
     n = len(headline)  # casefold maps a character to one to three: other lengths never match
-    repeats = [
-        i
-        for i, text in enumerate(texts)
-        if len(text) <= n <= 3 * len(text) and i != keep and text.casefold() == headline
-    ]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    maybe = np.flatnonzero((lengths <= n) & (3 * lengths >= n)).tolist()
+    repeats = [i for i in maybe if i != keep and texts[i].casefold() == headline]
     for i in repeats:
         if labels[i] != "boilerplate":
             labels[i] = "boilerplate"

@@ -63,8 +63,6 @@ if _kernel is not None and (
 
 
 def _content_words(text: str) -> set[str]:
-    if _kernel is not None:
-        return _kernel.headline_content_words(text)
     return {w.casefold() for w in _CONTENT_WORD.findall(text)}
 
 
@@ -94,11 +92,11 @@ def candidate_features(
     first_body = _index(labels, "body", 0, len(texts))
     second_body = _index(labels, "body", first_body + 1, None)
     lede_lines = [texts[i] for i in (first_body, second_body) if i is not None and i < len(texts)]
-    lede = _content_words(" ".join(lede_lines))
     if _kernel is not None and p1.dtype == p2.dtype == np.float32:
         p1, p2 = np.ascontiguousarray(p1), np.ascontiguousarray(p2)
-        width = len(HEADLINE_FEATURES)
-        return _kernel.headline_features(texts, cands, p1, p2, first_body, lede, _TITLE, width)
+        width, lede_text = len(HEADLINE_FEATURES), " ".join(lede_lines)
+        return _kernel.headline_features(texts, cands, p1, p2, first_body, lede_text, _TITLE, width)
+    lede = _content_words(" ".join(lede_lines))
     at = np.asarray(cands, dtype=np.intp)
     title = p2[at, _TITLE]
     top = title.max() if len(cands) else 0.0

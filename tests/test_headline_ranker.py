@@ -194,7 +194,9 @@ needs_kernel = pytest.mark.skipif(
     headline_module._kernel is None,
     reason="cleaner._linestats is not built (no C compiler at install, or CLEANER_PURE_PYTHON=1)",
 )
-_TRICKY = list("abcdeABCDE  ßẞÜüǅﬁ_1²½٣.!?:|»-") + ["\u00a0", "\u2003", "...", " - ", "\t"]
+_TRICKY = list("abcdeABCDE  ßẞÜüǅﬁﬃİı_1²½٣ſKΣς.!?:|»-") + [
+    "\u00a0", "\u2003", "\u3000", "\x85", "\x1c", "...", " - ", "\t",
+]
 
 
 def _random_pages(n: int, seed: int):
