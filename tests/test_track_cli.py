@@ -3,6 +3,7 @@ the wire named with --wire may also sit in the corpus folder."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -113,3 +114,43 @@ def test_a_wire_folder_inside_the_corpus_keeps_every_file_a_wire(tmp_path: Path)
     reports = _run(tmp_path, str(folder), "--wire", str(wires))
     assert _roles(reports)["w2.txt"] == "wire"
     assert len(reports) == 3
+
+
+def test_with_body_the_report_carries_the_text_every_offset_refers_to(tmp_path: Path) -> None:
+    """`--with-body`: the cleaned body is in each report, and every span, wire sentence and
+    discrepancy offset slices it (the wire's in the wire's report) to the text quoted."""
+    out = tmp_path / "report.jsonl"
+    code = main(["track", str(SEEDS), "--wire", str(WIRE), "-o", str(out), "--with-body"])
+    assert code == 0
+    reports = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    body = {rid: r["body"] for rid, r in reports.items()}
+    checked = 0
+    for rid, r in reports.items():
+        assert hashlib.sha256(body[rid].encode()).hexdigest() == r["content_hash"]
+        for span in r["spans"]:
+            assert 0 <= span["start"] < span["end"] <= len(body[rid])
+            if span["wire_id"] is not None:
+                assert span["wire_end"] <= len(body[span["wire_id"]])
+        for d in r["discrepancies"]:
+            if d["rewrite_text"]:
+                assert body[rid][d["rewrite_start"] : d["rewrite_end"]] == d["rewrite_text"]
+                checked += 1
+            if d["wire_text"]:
+                wire_body = body[d["wire_id"]]
+                assert wire_body[d["wire_start"] : d["wire_end"]] == d["wire_text"]
+                checked += 1
+    assert checked >= 10  # the seeds' rewrites carry a dozen discrepancies or more
+    plain = tmp_path / "plain.jsonl"
+    assert main(["track", str(SEEDS), "--wire", str(WIRE), "-o", str(plain)]) == 0
+    without = {r["id"]: r for r in map(json.loads, plain.read_text().splitlines())}
+    assert all("body" not in r for r in without.values())
+    assert {k: {f: v for f, v in r.items() if f != "body"} for k, r in reports.items()} == without
+
+
+def test_the_store_line_says_what_was_stored_in_words(tmp_path: Path, capsys) -> None:
+    store = tmp_path / "p.sqlite"
+    args = ["track", str(SEEDS), "-o", str(tmp_path / "r.jsonl"), "--store", str(store)]
+    assert main(args) == 0
+    assert capsys.readouterr().err.strip().endswith(f"store {store}: 5 reports added")
+    assert main(args) == 0
+    assert capsys.readouterr().err.strip().endswith("0 reports added, 5 already stored")

@@ -38,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="report JSONL (default stdout); written whole or not at all")
     p.add_argument("--model", metavar="FILE", help="derivation weights (default: shipped)")
     p.add_argument("--parallel", type=int, default=1, metavar="N", help="worker processes")
+    p.add_argument("--with-body", action="store_true",
+                   help="add each article's body, the text the offsets refer to, to its report")
     p.set_defaults(func=cmd_track)
 
     q = subparsers.add_parser("profiles", help="print the outlet profiles of a store")
@@ -175,6 +177,7 @@ def cmd_track(args: argparse.Namespace) -> int:
             no_clean=args.no_clean,
             model=args.model,
             parallel=max(1, args.parallel),
+            with_body=args.with_body,
         )
         lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in reports]
         code = _write_report(output, lines, reports, args.store)
@@ -214,7 +217,7 @@ def _write_report(output: _ReportOutput, lines: list[str], reports: list[dict],
             if prof is None:  # not `prof or`: an empty store has len 0
                 prof = stack.enter_context(Profiles(store))
             res = prof.add([r for r in reports if "error" not in r])
-            print(f"cleaner track: store {store}: {res}", file=sys.stderr)
+            print(f"cleaner track: store {store}: {res.summary()}", file=sys.stderr)
     try:
         output.commit()
     except OSError as exc:

@@ -537,9 +537,11 @@ def iter_track(
     model: DeriveModel | str | os.PathLike | None = None,
     options: Options | None = None,
     parallel: int = 1,
+    with_body: bool = False,
 ) -> Iterator[dict]:
     """The reports of `track`, one at a time in input order (for streaming to a file). All
-    records are read, cleaned and checked before the first report comes out."""
+    records are read, cleaned and checked before the first report comes out. `with_body`: each
+    tracked record's report carries `body`, the text its offsets refer to."""
     opts = options or Options()
     if isinstance(model, DeriveModel):
         mdl = model
@@ -580,10 +582,11 @@ def iter_track(
     for d in docs:
         if d.error:
             yield {"id": d.id, "outlet": d.outlet, "error": d.error}
-        elif d.role == "wire":
-            yield _report_wire(d)
-        else:
-            yield next(results)
+            continue
+        report = _report_wire(d) if d.role == "wire" else next(results)
+        if with_body and "error" not in report:
+            report["body"] = d.body
+        yield report
 
 
 def track(
@@ -596,17 +599,19 @@ def track(
     options: Options | None = None,
     parallel: int = 1,
     run_id: str | None = None,
+    with_body: bool = False,
 ) -> list[dict]:
     """Track a corpus against its wire stories; one report dict per record, in input order.
 
     `records`: paths (files, folders, JSONL) or Record objects / dicts; `wires`: the same, all
     designated wire originals. `no_clean`: the text is already the article body (offsets refer to
-    it as given). `store`: a profile store to add the reports to (all at once, at the end).
+    it as given). `with_body`: each report carries `body`, the (cleaned) text its offsets refer
+    to. `store`: a profile store to add the reports to (all at once, at the end).
     Raises TrackError for an empty corpus or duplicate ids (before anything is written) and
     StoreError for store problems. A record that cannot be read or cleaned gets a report with
     `"error"` and the rest go on."""
     reports = list(iter_track(records, wires=wires, no_clean=no_clean, model=model,
-                              options=options, parallel=parallel))
+                              options=options, parallel=parallel, with_body=with_body))
     if store is not None:
         from cleaner.track.profiles import Profiles
 

@@ -66,6 +66,17 @@ class AddResult:
     replaced: tuple[tuple[str, str], ...] = ()
     skipped_errors: int = 0
 
+    def summary(self) -> str:
+        """In words, for a log line: "5 reports added, 2 already stored, 1 replaced"."""
+        parts = [f"{self.added} report{'s' * (self.added != 1)} added"]
+        if self.skipped_duplicates:
+            parts.append(f"{self.skipped_duplicates} already stored")
+        if self.replaced:
+            parts.append(f"{len(self.replaced)} replaced (their article changed)")
+        if self.skipped_errors:
+            parts.append(f"{self.skipped_errors} with an error not stored")
+        return ", ".join(parts)
+
 
 @dataclass(frozen=True)
 class Stat:
