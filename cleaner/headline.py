@@ -7,8 +7,9 @@ The ranker is a logistic regression over such features of every candidate (the l
 REACH_ABOVE above the first body line to REACH_BELOW below it, of at most MAX_WORDS words); the
 best-scored candidate becomes the title when its probability is at least the model's threshold,
 and a page with no candidate that good has no title. Trained on the pages whose labels mark a
-headline (`fit_ranker`, called by `cleaner train`); run with numpy, the line-by-line columns
-with a compiled twin when built (`_linestats.headline_shapes`, the same values).
+headline (`fit_ranker`, called by `cleaner train`); run with numpy, the candidates and their
+features with a compiled twin when built (`_linestats.headline_candidates` and
+`headline_features`: the same values to the bit, tests/test_headline_ranker.py).
 """
 
 from __future__ import annotations
