@@ -13,6 +13,7 @@ from .features import line_features
 from .headline import HeadlineRanker
 from .lines import Page, to_page
 from .model import LineModel, load_model
+from .notices import cut_copyright_notices
 from .outlet import guess_outlet
 from .reasons import PageReasons
 from .recurring import SiteLines
@@ -223,6 +224,7 @@ def article_from_page(
     if site_lines is not None:
         _apply_site_lines(page, labels, notes, site_lines)
     cut_comment_section(texts, labels, notes)
+    cut_copyright_notices(texts, labels, notes)
     if "body" not in labels:
         _best_candidate_block(p2, labels, notes)
     if page.is_html and "title" not in labels and "body" in labels and not model.headline:

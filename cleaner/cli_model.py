@@ -150,7 +150,7 @@ def _shared(arg: str | None) -> Path | None:
 
 HELD_OUT_NOTE = (
     "measured with the cleaner's whole pipeline: this model, then the comment-section rule of "
-    "cleaner/comments.py"
+    "cleaner/comments.py and the copyright-notice rule of cleaner/notices.py"
 )
 
 
