@@ -232,19 +232,20 @@ def article_from_page(
     columns = model.pass1_columns(kind)
     reasons = PageReasons(X, p1, p2, labels, notes, columns)  # worded when first read
     scores = p2[np.arange(len(labels)), [_LABEL_INDEX[lab] for lab in labels]].tolist()
-    for i, ln in enumerate(page.lines):
-        ln.label = labels[i]
-        ln.score = scores[i]
+    for i, (ln, label, score) in enumerate(zip(page.lines, labels, scores, strict=True)):
+        ln.label = label
+        ln.score = score
         ln._reason = (reasons, i)
-    title = next((ln.text for ln in page.lines if ln.label == "title"), None)
-    bylines = [ln.text for ln in page.lines if ln.label == "byline"]
-    body = "\n".join(ln.text for ln in page.lines if ln.label == "body")
+    # the parts, from the label and text lists (cheaper than each line's attributes)
+    title = texts[labels.index("title")] if "title" in labels else None
+    bylines = [t for t, label in zip(texts, labels, strict=True) if label == "byline"]
+    body = "\n".join([t for t, label in zip(texts, labels, strict=True) if label == "body"])
     article = Article(
         id=id,
         title=title,
         byline=" | ".join(bylines) if bylines else None,
         body=body,
-        captions=[ln.text for ln in page.lines if ln.label == "caption"],
+        captions=[t for t, label in zip(texts, labels, strict=True) if label == "caption"],
         outlet=guess_outlet(page.lines, page.site_name),
         lines=page.lines,
         warnings=list(page.notes),

@@ -20,9 +20,16 @@ def is_copyright_notice(text: str) -> bool:
     return NOTICE.search(text) is not None and text.count(" ") < MAX_WORDS
 
 
+_CUES = ("rights reserved", "copyright", "©")  # one of them is in every notice, lower-cased
+
+
 def cut_copyright_notices(texts: list[str], labels: list[str], notes: dict[int, str]) -> None:
-    """Label every kept line that is a copyright notice boilerplate, saying why."""
+    """Label every kept line that is a copyright notice boilerplate, saying why. Runs on every
+    page: the kept lines are searched as one text for a notice's words first."""
     kept = [i for i, label in enumerate(labels) if label != "boilerplate"]
+    joined = "\n".join([texts[i] for i in kept]).lower()
+    if not any(cue in joined for cue in _CUES):
+        return
     for i in kept:
         if is_copyright_notice(texts[i]):
             labels[i] = "boilerplate"
