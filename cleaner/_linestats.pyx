@@ -1579,3 +1579,28 @@ def headline_shapes(list texts, list cands, str lede):
         o[r, 6] = <double>shared / <double>max(1, distinct)
         o[r, 7] = <double>min(distinct, 15) / 15.0
     return out
+
+
+# --- text.without_lone_surrogates' test ----------------------------------------------------------
+
+
+def has_surrogates(str text):
+    """Whether text holds a code point U+D800..U+DFFF (what str.encode("utf-8") refuses): one
+    pass over a wide string's code units; a 1-byte string cannot hold one."""
+    cdef Text t = text_of(text)
+    cdef Py_ssize_t j
+    cdef const uint16_t *u2
+    cdef const uint32_t *u4
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return False
+    if t.kind == PyUnicode_2BYTE_KIND:
+        u2 = <const uint16_t *>t.data
+        for j in range(t.n):
+            if (u2[j] & 0xF800) == 0xD800:
+                return True
+        return False
+    u4 = <const uint32_t *>t.data
+    for j in range(t.n):
+        if (u4[j] & 0xFFFFF800) == 0xD800:
+            return True
+    return False

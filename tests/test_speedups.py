@@ -67,3 +67,33 @@ def test_output_is_byte_identical_across_hash_seeds_and_paths():
         assert done.stdout.count(b"# id: ") == len(list(seeds.glob("*.txt")))
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+_TEXT_KERNEL = speedups.kernel("_linestats")
+
+
+@pytest.mark.skipif(_TEXT_KERNEL is None, reason="cleaner._linestats is not built")
+def test_compiled_surrogate_test_agrees_with_the_encoder(monkeypatch) -> None:
+    """text.without_lone_surrogates asks the kernel whether a str holds a surrogate instead of
+    encoding it: the same answer as the UTF-8 encoder's, on 1-, 2- and 4-byte strings."""
+    import random
+
+    from cleaner import text as text_module
+
+    rng = random.Random(3)
+    alphabet = ["a", "é", "ÿ", "€", "中", "\ud7ff", "\ud800", "\udbff", "\udc00", "\udfff",
+                "\ue000", "\U0001f600", "\ufffd"]
+    samples = ["", "plain", "é" * 5]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(3000)
+    ]
+    for sample in samples:
+        try:
+            sample.encode("utf-8")
+            refused = False
+        except UnicodeEncodeError:
+            refused = True
+        assert _TEXT_KERNEL.has_surrogates(sample) == refused, repr(sample)
+    compiled = [text_module.without_lone_surrogates(s) for s in samples]
+    monkeypatch.setattr(text_module, "_kernel", None)
+    assert compiled == [text_module.without_lone_surrogates(s) for s in samples]
