@@ -254,3 +254,16 @@ def test_compiled_headline_features_match_python_on_real_pages(monkeypatch) -> N
     compiled, python = _both_paths(pages, monkeypatch)
     for (cc, fc), (cp, fp) in zip(compiled, python, strict=True):
         assert cc == cp and fc.tobytes() == fp.tobytes()
+
+
+@needs_kernel
+def test_compiled_content_words_are_the_casefolded_words_python_finds() -> None:
+    """The kernel casefolds ASCII words itself and any other word through str.casefold: the
+    same set as the reference regex and casefold, on words with ß, ligatures, dotless i,
+    long s, the Kelvin sign, final sigma."""
+    rng = np.random.default_rng(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(_TRICKY, size=int(rng.integers(0, 60))))
+        assert headline_module._kernel.headline_content_words(text) == (
+            headline_module._content_words(text)
+        ), repr(text)
