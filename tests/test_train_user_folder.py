@@ -97,6 +97,17 @@ def test_two_labels_train_a_model_with_all_five_label_columns(tmp_path: Path) ->
     assert probs[:, absent].max() < 1e-6
     article = clean(PAGE, model=model)
     assert {ln.label for ln in article.lines} <= {"body", "boilerplate"}
+    # no page marks a headline: no headline ranker, and no title is invented
+    assert model.headline == {} and model.card["headline_kinds"] == []
+    assert article.title is None
+
+
+def test_a_folder_with_titles_trains_a_headline_ranker(tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    assert _train(_folder(tmp_path, "five"), out) == 0
+    model = read_model(out)
+    assert set(model.headline) == {"text"}
+    assert clean(PAGE, model=model).error is None
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
