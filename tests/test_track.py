@@ -157,6 +157,18 @@ def test_record_without_text_fails_alone():
     assert reports["r"]["derivation"] == "wholly" and reports["r"]["credits_wire"] is True
 
 
+def test_a_wire_that_says_rewrite_fails_its_record_even_when_also_in_the_corpus():
+    """Given as a wire but marked role 'rewrite', a record is an error; the same record in the
+    corpus too must not quietly become the wire and lose that error."""
+    other = {"id": "o", "text": "An unrelated story about a local bakery and its bread award."}
+    rec = {"id": "w", "text": WIRE, "role": "rewrite"}
+    reports = {r["id"]: r for r in track([rec, other], wires=[rec], no_clean=True)}
+    assert "given as a wire" in reports["w"]["error"]
+    assert "error" not in reports["o"]
+    alone = {r["id"]: r for r in track([other], wires=[rec], no_clean=True)}
+    assert "given as a wire" in alone["w"]["error"]
+
+
 def test_a_malformed_url_costs_its_record_the_site_not_the_batch():
     recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"},
             {"id": "r", "text": WIRE.replace("500", "600"), "url": "http://[::1"}]

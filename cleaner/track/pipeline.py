@@ -242,7 +242,10 @@ def _read_docs(
         d = _as_wire(_clean_doc(item, no_clean, len(docs) + i))
         twin = in_corpus.get(d.id)
         if twin is not None and twin.body == d.body and twin.error is None:
-            twin.role = "wire"
+            if d.error:  # "given as a wire, but says rewrite": the record fails, not quietly
+                twin.error = d.error
+            else:
+                twin.role = "wire"
             continue
         docs.append(d)
     return docs
