@@ -7,6 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from cleaner.cli import main
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
@@ -154,3 +156,31 @@ def test_the_store_line_says_what_was_stored_in_words(tmp_path: Path, capsys) ->
     assert capsys.readouterr().err.strip().endswith(f"store {store}: 5 reports added")
     assert main(args) == 0
     assert capsys.readouterr().err.strip().endswith("0 reports added, 5 already stored")
+
+
+def test_a_named_pipe_given_twice_is_read_once(tmp_path: Path) -> None:
+    """A FIFO opened a second time waits for a writer that never comes: the run hung."""
+    import os
+    import threading
+
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    records = [{"id": "w", "text": WIRE_TEXT}, {"id": "r", "text": REWRITE_TEXT}]
+
+    def write() -> None:
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write("".join(json.dumps(r) + "\n" for r in records))
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    done: list[list[dict]] = []
+    runner = threading.Thread(
+        target=lambda: done.append(_run(tmp_path, str(fifo), str(fifo))), daemon=True
+    )
+    runner.start()
+    runner.join(timeout=60)
+    if runner.is_alive():  # unblock the second open so the thread can end, then fail
+        with open(fifo, "w", encoding="utf-8"):
+            pass
+        pytest.fail("the run waited on the pipe's second opening")
+    assert sorted(r["id"] for r in done[0]) == ["r", "w"]

@@ -107,15 +107,17 @@ FileKey = tuple[int, int]
 
 
 def _file_key(name: str) -> FileKey | None:
-    """What a regular file is however it is named (another spelling, `..`, a symlink, a hard
-    link): its device and inode. None for stdin, pipes and devices, which are never merged."""
+    """What a regular file or a named pipe is however it is named (another spelling, `..`, a
+    symlink, a hard link): its device and inode. A pipe can be read only once: opened again it
+    would wait for a writer that never comes. None for "-" (stdin) and devices."""
     if name == "-":
         return None
     try:
         st = os.stat(name)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+    keyed = stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)
+    return (st.st_dev, st.st_ino) if keyed else None
 
 
 def _iter_input(
