@@ -10,7 +10,7 @@ from .article import LABELS, Article
 from .callable_module import make_callable
 from .comments import cut_comment_section
 from .features import line_features
-from .headline import HeadlineRanker
+from .headline import HeadlineRanker, is_sentence
 from .lines import Page, to_page
 from .model import LineModel, load_model
 from .notices import cut_copyright_notices
@@ -44,7 +44,7 @@ def _decide(
     """Labels from the revised scores, with one headline: the headline ranker's pick when the
     model has one (see headline.py), else the likeliest title line; lines repeating it are
     boilerplate, other would-be titles take their next-best label, and so does a would-be title
-    that is a sentence (see _is_sentence)."""
+    that is a sentence (see is_sentence)."""
     labels = initial_labels(p2, texts)
     notes: dict[int, str] = {}
     keep = _headline(p2, texts, labels, notes, p1, ranker)
@@ -70,7 +70,7 @@ def initial_labels(p2: np.ndarray, texts: list[str]) -> list[str]:
     best = np.argmax(p2, axis=1)
     labels = [LABELS[k] for k in best.tolist()]
     for i in np.flatnonzero(best == _TITLE).tolist():
-        if _is_sentence(texts[i]):
+        if is_sentence(texts[i]):
             labels[i] = _next_best(p2[i])
     return labels
 
@@ -106,26 +106,15 @@ def _next_best(scores: np.ndarray) -> str:
     return next(LABELS[k] for k in np.argsort(-scores) if LABELS[k] != "title")
 
 
-_SENTENCE_WORDS = 12
-
-
-def _is_sentence(text: str) -> bool:
-    """A line of 12+ words that ends a sentence ('.', '!' or '?', not a cut-off '...') is
-    article text or a summary, not a headline: 1 of the 484 headlines L3S marks on its train
-    and dev pages is one, and a page that is one bare paragraph was taken for its headline."""
-    end = text.rstrip()
-    return len(end.split()) >= _SENTENCE_WORDS and end[-1:] in ".!?" and not end.endswith("...")
-
-
 _FEW_LINES = 3
 
 
 def _only_paragraphs(texts: list[str]) -> bool:
-    """A page of at most three lines, each a sentence paragraph (see _is_sentence), is an
+    """A page of at most three lines, each a sentence paragraph (see is_sentence), is an
     article another tool already extracted. With so little around them the model has nothing
     to measure a line's topic against (a paragraph looks off-topic), and retrained networks
     dropped one of two such paragraphs as often as not (tests/test_plain_html.py)."""
-    return 0 < len(texts) <= _FEW_LINES and all(map(_is_sentence, texts))
+    return 0 < len(texts) <= _FEW_LINES and all(map(is_sentence, texts))
 
 
 HEADLINE_FLOOR = 0.05

@@ -38,9 +38,9 @@ def comment_section_start(texts: list[str], labels: list[str]) -> int | None:
     """Index of the first comment-section header with the article above it, else None. Runs
     on every page, so it counts only the body lines' words and looks only at short lines below
     the first point where enough of the article is above."""
-    body = [i for i, lab in enumerate(labels) if lab == "body"]
     if len(labels) != len(texts):
         raise ValueError("texts and labels differ in length")
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
     # words of the body lines (lines are whitespace-normalised: spaces + 1 is their words),
     # running totals: through[j] = words of body[0..j]
     through = list(accumulate(texts[i].count(" ") + 1 for i in body))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from types import ModuleType
 
 from .speedups import kernel
 
@@ -22,7 +23,7 @@ _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85\x0b\x0c]")
 _LINE_SEPARATOR_CHARS = ("\u2028", "\u2029", "\x85", "\x0b", "\x0c")  # the same, for str finds
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_kernel = kernel("_linestats")
+_kernel: ModuleType | None | bool = False  # looked up on first use: importing it loads numpy
 
 
 def normalise(text: str) -> str:
@@ -58,14 +59,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _surrogate_kernel() -> ModuleType | None:
+    global _kernel
+    if _kernel is False:
+        _kernel = kernel("_linestats")
+    return _kernel  # type: ignore[return-value]
+
+
 def without_lone_surrogates(text: str) -> str:
     """A str can hold halves of UTF-16 pairs (from JSON "\\ud800" escapes, say) that no encoder
     accepts; each becomes U+FFFD, so one bad character does not cost a whole page or record.
     Cheap for the usual text: one ASCII test, else one encode attempt."""
     if text.isascii():
         return text
-    if _kernel is not None:  # one pass, no encoded copy (45 us on a 100 KB page)
-        return _LONE_SURROGATE.sub("\ufffd", text) if _kernel.has_surrogates(text) else text
+    compiled = _surrogate_kernel()
+    if compiled is not None:  # one pass, no encoded copy (45 us on a 100 KB page)
+        return _LONE_SURROGATE.sub("\ufffd", text) if compiled.has_surrogates(text) else text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
