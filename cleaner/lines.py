@@ -331,15 +331,81 @@ def parse_html(markup: str | bytes):
 
 
 def _parse_html_noting(markup: str | bytes) -> tuple[etree._Element | None, list[str]]:
-    """parse_html, and notes on what the parse could not keep."""
+    """parse_html, and notes on what the parse could not keep. Damaged pages are read the way a
+    browser reads them where libxml2 would lose their text: see _without_document_end_tags,
+    _close_runaway_title, _open_self_closed_html, _move_content_out_of_head and
+    _move_content_into_body."""
+    markup = _without_document_end_tags(markup)
     root, notes = _parse_all_levels(markup)
-    if root is not None and root.find("body") is None:
-        repaired = _close_runaway_title(markup)
-        if repaired is not None:
-            again, again_notes = _parse_all_levels(repaired)
-            if again is not None and again.find("body") is not None:
-                return again, again_notes
+    if root is None:
+        return root, notes
+    body = root.find("body")
+    if body is None:
+        for repair in (_close_runaway_title, _open_self_closed_html):
+            repaired = repair(markup)
+            if repaired is not None:
+                again, again_notes = _parse_all_levels(repaired)
+                if again is not None and again.find("body") is not None:
+                    root, notes, body = again, again_notes, again.find("body")
+                    break
+    if body is not None:
+        _move_content_into_body(root, body)
+    _move_content_out_of_head(root, body)
     return root, notes
+
+
+_DOCUMENT_END = {  # (the document's end tags, "</html", markup that is not text)
+    str: (
+        re.compile(r"</(?:body|html)\s*>", re.I),
+        "</html",
+        re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S),
+    ),
+    bytes: (
+        re.compile(rb"</(?:body|html)\s*>", re.I),
+        b"</html",
+        re.compile(rb"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S),
+    ),
+}
+
+
+def _without_document_end_tags(markup: str | bytes) -> str | bytes:
+    """libxml2 drops everything after </html>, where a browser renders it into the body (a
+    footer or a second document written after the first). When the page goes on after its
+    last </html>, the document's end tags are removed before parsing: a browser gives them no
+    other effect. Looking only at the end keeps this cheap; an earlier </html> in the middle
+    of a page that ends in one is not looked for (a scan of the whole page)."""
+    end_tags, closing, non_text = _DOCUMENT_END[type(markup)]
+    end = markup[-_END_WINDOW:].lower()
+    last = end.rfind(closing)
+    if last == -1:  # no </html> near the end: is there one further up?
+        end = markup.lower()
+        last = end.rfind(closing)
+        if last == -1:
+            return markup
+    empty = type(markup)()
+    if not non_text.sub(empty, end[last:]).strip():  # only tags, scripts or space after it
+        return markup
+    return end_tags.sub(empty, markup)
+
+
+_END_WINDOW = 4096  # characters at the end of a page looked at first for its </html>
+
+
+def _move_content_into_body(root, body) -> None:
+    """What follows </body> is parsed as the body's siblings, which are not rendered; a
+    browser puts it at the end of the body."""
+    loose = body.tail is not None and not body.tail.isspace()
+    if not loose and body.getnext() is None:
+        return
+    if loose:
+        last = body[-1] if len(body) else None
+        if last is not None:
+            last.tail = _XML_UNSAFE.sub("", (last.tail or "") + body.tail)
+        else:
+            body.text = _XML_UNSAFE.sub("", (body.text or "") + body.tail)
+    body.tail = None
+    for el in list(body.itersiblings()):
+        body.append(el)
 
 
 def _parse_all_levels(markup: str | bytes) -> tuple[etree._Element | None, list[str]]:
@@ -386,9 +452,14 @@ def _hit_depth_limit(parser: etree.HTMLParser) -> bool:
     return error is not None and error.type_name == "ERR_RESOURCE_LIMIT"
 
 
-_RUNAWAY_TITLE = {
-    str: (re.compile(r"<title\b[^>]*>", re.I), re.compile(r"</title", re.I), "<", "</title>"),
-    bytes: (re.compile(rb"<title\b[^>]*>", re.I), re.compile(rb"</title", re.I), b"<", b"</title>"),
+_RUNAWAY_TITLE = {  # an end tag is "</title" then a space, "/" or ">" ("</titlevalue=" is not)
+    str: (re.compile(r"<title\b[^>]*>", re.I), re.compile(r"</title[\s/>]", re.I), "<", "</title>"),
+    bytes: (
+        re.compile(rb"<title\b[^>]*>", re.I),
+        re.compile(rb"</title[\s/>]", re.I),
+        b"<",
+        b"</title>",
+    ),
 }
 
 
@@ -403,6 +474,61 @@ def _close_runaway_title(markup: str | bytes) -> str | bytes | None:
     cut = markup.find(lt, m.end())
     cut = len(markup) if cut == -1 else cut
     return markup[:cut] + end + markup[cut:]
+
+
+_SELF_CLOSED_HTML = {
+    str: re.compile(r"(<html\b[^>]*?)\s*/\s*>", re.I),
+    bytes: re.compile(rb"(<html\b[^>]*?)\s*/\s*>", re.I),
+}
+
+
+def _open_self_closed_html(markup: str | bytes) -> str | bytes | None:
+    """`<html .../>` ends the document for libxml2, which then has nothing in it; a browser
+    ignores the slash. Drop it; None when the page has no such tag."""
+    pattern = _SELF_CLOSED_HTML[type(markup)]
+    repaired, count = pattern.subn(r"\1>" if isinstance(markup, str) else rb"\1>", markup, 1)
+    return repaired if count else None
+
+
+_HEAD_TAGS = frozenset("title meta link base script style noscript template".split())
+
+
+def _move_content_out_of_head(root, body) -> None:
+    """A tag that cannot be in <head> (an unknown <mbox>, a <table>) makes libxml2 keep it, and
+    often the whole page after it, inside <head>, where nothing is rendered. A browser starts
+    the body at that tag: move it and everything after it to the start of the body (a new
+    one when there is none)."""
+    head = root.find("head")
+    if head is None:
+        return
+    children = list(head)
+    start = next(
+        (
+            i
+            for i, el in enumerate(children)
+            if isinstance(el.tag, str) and el.tag not in _HEAD_TAGS
+        ),
+        None,
+    )
+    if start is None:
+        return
+    if body is None:
+        body = etree.SubElement(root, "body")
+    before = children[start - 1] if start else None
+    loose = before.tail if before is not None else head.text
+    moved = children[start:]
+    if loose and not loose.isspace():  # text just before that tag is the body's first text
+        if before is not None:
+            before.tail = None
+        else:
+            head.text = None
+        moved[-1].tail = _XML_UNSAFE.sub("", (moved[-1].tail or "") + (body.text or ""))
+        body.text = _XML_UNSAFE.sub("", loose)
+    elif body.text and not body.text.isspace():
+        moved[-1].tail = _XML_UNSAFE.sub("", (moved[-1].tail or "") + body.text)
+        body.text = None
+    for offset, el in enumerate(moved):
+        body.insert(offset, el)
 
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -1,0 +1,102 @@
+"""Damaged pages read as a browser reads them. libxml2 (2.14, in lxml 6) silently loses text a
+browser shows: everything after </html>, what follows </body>, a page whose <html> tag closes
+itself, and a page whose <head> holds a tag that cannot be there. Each case runs through both
+renderers (the compiled kernel and pure Python) and as str and bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import lines
+from cleaner.lines import html_to_page
+
+RENDERERS = [pytest.param(None, id="python"), pytest.param("kernel", id="compiled")]
+
+
+def _texts(markup: str | bytes, renderer: str | None) -> list[str]:
+    if renderer == "kernel" and lines._KERNEL is None:
+        pytest.skip("the _render kernel is not built (or CLEANER_PURE_PYTHON is set)")
+    kernel = lines._KERNEL if renderer == "kernel" else None
+    return [ln.text for ln in lines._html_to_page(markup, kernel).lines]
+
+
+CASES = {
+    "text after </html>": (
+        "<html><body><p>First paragraph.</p></body></html>\n<p>Written after the end.</p>",
+        ["First paragraph.", "Written after the end."],
+    ),
+    "plain text after </html>": (
+        "<html><body><p>First paragraph.</p></body></html>\nLoose words at the end",
+        ["First paragraph.", "Loose words at the end"],
+    ),
+    "text after </body>, before </html>": (
+        "<html><body><p>First paragraph.</p></body><div>A footer after the body</div>"
+        " and loose text</html>",
+        ["First paragraph.", "A footer after the body", "and loose text"],
+    ),
+    "loose text after an empty body": (
+        "<html><body></body>Only loose text</html>",
+        ["Only loose text"],
+    ),
+    "</html> more than 4 KB above the end": (
+        "<html><body><p>First paragraph.</p></body></html>"
+        + "<p>A long tail of text written after the document ended.</p>" * 100,
+        ["First paragraph."] + ["A long tail of text written after the document ended."] * 100,
+    ),
+    "an end tag that only looks like </title>": (
+        '<html><head><title>Oil prices</titlevalue="true" --></head>'
+        "<body><p>Prices rose on Monday.</p></body></html>",
+        ["Prices rose on Monday."],
+    ),
+    "<html .../> closing itself": (
+        '<!DOCTYPE html><html xlogo.jpg" alt="Logo" />'
+        "<table><tr><td>A cell</td></tr></table><p>The story.</p></html>",
+        ["A cell", "The story."],
+    ),
+    "an unknown tag in <head>": (
+        "<html><head><title>Books</title><meta name=robots content=all>"
+        "<mbox><table><tr><td>Best-sellers of the year</td></tr></table></mbox>"
+        "<p>The list is out.</p></head></html>",
+        ["Best-sellers of the year", "The list is out."],
+    ),
+    "loose text in <head>": (
+        "<html><head><title>Books</title>Loose words<p>A paragraph.</p></head></html>",
+        ["Loose words", "A paragraph."],
+    ),
+}
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_damaged_pages_keep_the_text_a_browser_shows(name, as_bytes, renderer) -> None:
+    markup, expected = CASES[name]
+    given = markup.encode("utf-8") if as_bytes else markup
+    assert _texts(given, renderer) == expected
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_only_scripts_and_tags_after_html_leave_the_page_as_it_was(renderer) -> None:
+    """The usual tail (analytics scripts, comments, a tracking image) is not text: the page is
+    parsed as given, without the end-tag repair."""
+    markup = (
+        "<html><body><p>First paragraph.</p></body></html>\n<!-- served in 12 ms -->\n"
+        "<script>track('</p>visit');</script><img src=pixel.gif><style>p{}</style>\n"
+    )
+    assert lines._without_document_end_tags(markup) is markup
+    assert _texts(markup, renderer) == ["First paragraph."]
+
+
+def test_head_tags_stay_in_head_and_the_title_is_still_read() -> None:
+    page = html_to_page(
+        "<html><head><title>Books of 2007</title><mbox><p>The list is out.</p></mbox></head></html>"
+    )
+    assert page.html_title == "Books of 2007"
+    assert [ln.text for ln in page.lines] == ["The list is out."]
+    assert page.notes == []
+
+
+def test_a_page_with_only_a_head_still_says_it_has_no_body() -> None:
+    page = html_to_page("<html><head><title>x</title><meta charset=utf-8></head></html>")
+    assert page.lines == []
+    assert page.notes == ["the HTML has no <body>"]
