@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -324,21 +323,6 @@ def test_attributions(text: str, expected: list) -> None:
 def test_entities_skip_titles_and_sentence_starts() -> None:
     f = extract_facts("While dominated by China, U.S. President Donald Trump met Xi Jinping.")
     assert [e.text for e in f.entities] == ["China", "U.S", "Donald Trump", "Xi Jinping"]
-
-
-def test_compare_pair_is_fast() -> None:
-    """compare_pair must stay well under a millisecond on typical sentences (the scale
-    benchmark runs ~1M pairs). Generous bound here; the measured figure is in the report."""
-    pairs = [(c["rewrite"], c["wire"]) for c in SEEDS]
-    pairs += [_edited(c) for c in EDITS["cases"][:40]]
-    from cleaner.track import facts
-
-    facts._facts_cached.cache_clear()
-    start = time.perf_counter()
-    for rewrite, wire in pairs:
-        compare_pair(rewrite + "  ", wire + "  ")  # fresh strings: no cache hits
-    per_pair = (time.perf_counter() - start) / len(pairs)
-    assert per_pair < 0.005, f"{per_pair * 1e3:.2f} ms per pair"
 
 
 class _CountingText(str):
