@@ -7,9 +7,11 @@ A title matches when it shares at least 80 % of the headline's distinct words
 (`cleaner.evaluate.title_matches`). The tools: the cleaner (`Article.title`), trafilatura's
 metadata title, readability-lxml's `short_title()` (the <title> with the site's name cut off),
 boilerpy3's document title, and, as the baseline every scraper has, the page's <title> as it
-stands. jusText returns no title. On text input the other tools get the scrape wrapped as
-minimal HTML, as in bench_clean.py, so they have no <title> to read. Not timed: the speed of
-the cleaner is in bench_clean.py, and the others' titles come from extra calls.
+stands. jusText returns no title. A last row gives the cleaner the page's <title> as its title
+hint (`clean(..., title_hint=...)`), as a scraper that stored the title beside the text could.
+On text input the other tools get the scrape wrapped as minimal HTML, as in bench_clean.py, so
+they have no <title> to read. Not timed: the speed of the cleaner is in bench_clean.py, and the
+others' titles come from extra calls.
 """
 
 from __future__ import annotations
@@ -140,8 +142,27 @@ def report(kinds: Sequence[str], limit: int | None) -> list[str]:
             lines.append(
                 f"| {tool} | {right} ({right / max(len(pages), 1):.0%}) | {none} | {errors} |"
             )
+        right, none, errors = count_matches(*with_title_hints(kind, pages, limit))
+        lines.append(
+            f"| cleaner + `<title>` as title hint | {right} ({right / max(len(pages), 1):.0%})"
+            f" | {none} | {errors} |"
+        )
         lines.append("")
     return lines
+
+
+def with_title_hints(
+    kind: str, pages: Sequence[tuple[str, str, str]], limit: int | None
+) -> tuple[TitleFinder, list]:
+    """The cleaner given each page's <title> (what a scraper stores beside the text) as its
+    title hint: a finder over (content, hint) pairs, and the pages as such pairs."""
+    from cleaner import clean
+
+    html = {
+        pid: content for pid, content, _ in (pages if kind == "html" else load_pages("html", limit))
+    }
+    given = [(pid, (content, title_tag(html[pid])), headline) for pid, content, headline in pages]
+    return (lambda pair: clean(pair[0], kind=kind, title_hint=pair[1]).title), given
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -222,6 +222,7 @@ def clean_frame(
     text_column: str = "text",
     html_column: str | None = None,
     id_column: str | None = None,
+    title_hint_column: str | None = None,
     parallel: int = 1,
     model: Any = None,
 ) -> pd.DataFrame:
@@ -229,7 +230,9 @@ def clean_frame(
     title, byline, body, outlet, error and warnings added (replaced if present). A row uses
     `html_column` when that is set and the cell holds a non-empty string, else `text_column`
     (whose cells are read as HTML when they look like it, as `clean()` reads a string); a row
-    with neither gets an `error` and empty body. Row ids are `id_column` or the index.
+    with neither gets an `error` and empty body. Row ids are `id_column` or the index. A string
+    in `title_hint_column` (a scraper's stored page title) is the row's title hint (see
+    `clean`).
 
     Because it maps one frame to another with a fixed schema, distributed engines can call it
     per partition, e.g. Dask: `ddf.map_partitions(clean_frame, meta=...)`; Spark:
@@ -244,7 +247,7 @@ def clean_frame(
         text_column_used: str | None = None  # an HTML-only frame
     else:
         text_column_used = text_column
-    for column in (text_column_used, html_column, id_column):
+    for column in (text_column_used, html_column, id_column, title_hint_column):
         if column is not None and column not in df.columns:
             raise KeyError(f"clean_frame: no column {column!r} (columns: {list(df.columns)})")
         if column is not None and isinstance(df[column], pd.DataFrame):
@@ -255,17 +258,26 @@ def clean_frame(
         return df[column].tolist() if column is not None else [None] * len(df)
 
     def records() -> Iterator[Record]:
-        for index, text, html, rid in zip(
-            df.index, cells(text_column_used), cells(html_column), cells(id_column), strict=True
+        for index, text, html, rid, hint in zip(
+            df.index,
+            cells(text_column_used),
+            cells(html_column),
+            cells(id_column),
+            cells(title_hint_column),
+            strict=True,
         ):
             rec_id = str(index) if rid is None or _missing(pd, rid) else str(rid)
             if isinstance(html, str) and html.strip():
-                yield record_from_text(rec_id, html, kind="html")
+                record = record_from_text(rec_id, html, kind="html")
             elif isinstance(text, str):
-                yield record_from_text(rec_id, text)  # sniffed, as clean() and clean_many do
+                record = record_from_text(rec_id, text)  # sniffed, as clean() and clean_many do
             else:
                 wanted = repr(text_column) + (f" or {html_column!r}" if html_column else "")
                 yield Record(rec_id, error=f"{rec_id}: row {index!r} has no string in {wanted}")
+                continue
+            if isinstance(hint, str):
+                record.meta["title"] = hint
+            yield record
 
     values: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
     for article in clean_many(records(), model=model, parallel=parallel):

@@ -40,6 +40,7 @@ def _decide(
     texts: list[str],
     p1: np.ndarray | None = None,
     ranker: HeadlineRanker | None = None,
+    title_hint: str | None = None,
 ) -> tuple[list[str], dict[int, str]]:
     """Labels from the revised scores, with one headline: the headline ranker's pick when the
     model has one (see headline.py), else the likeliest title line; lines repeating it are
@@ -47,7 +48,7 @@ def _decide(
     that is a sentence (see is_sentence)."""
     labels = initial_labels(p2, texts)
     notes: dict[int, str] = {}
-    keep = _headline(p2, texts, labels, notes, p1, ranker)
+    keep = _headline(p2, texts, labels, notes, p1, ranker, title_hint)
     if keep is None:
         return labels, notes
     headline = texts[keep].casefold()
@@ -82,20 +83,23 @@ def _headline(
     notes: dict[int, str],
     p1: np.ndarray | None,
     ranker: HeadlineRanker | None,
+    title_hint: str | None = None,
 ) -> int | None:
     """The headline's line, labelled title (None: the page has none). Without a ranker, the
-    title line with the highest title score."""
+    title line with the highest title score (a title hint needs the ranker's candidates)."""
     if ranker is None or p1 is None:
         titles = [i for i, lab in enumerate(labels) if lab == "title"]
         return max(titles, key=lambda i: (p2[i, _TITLE], -i)) if titles else None
-    pick = ranker.choose(texts, labels, p1, p2)
+    pick = ranker.choose(texts, labels, p1, p2, title_hint)
     if pick is None:
         for i, lab in enumerate(labels):
             if lab == "title":
                 labels[i] = _next_best(p2[i])
         return None
-    keep, prob = pick
-    if labels[keep] != "title":
+    keep, prob, hinted = pick
+    if hinted:
+        notes[keep] = "headline: matches the title given with the page"
+    elif labels[keep] != "title":
         notes[keep] = f"headline: the headline ranker's pick of the lines at the top ({prob:.2f})"
     labels[keep] = "title"
     return keep
@@ -195,7 +199,12 @@ def _apply_site_lines(
 
 
 def article_from_page(
-    page: Page, model: LineModel, *, id: str = "", site_lines: SiteLines | None = None
+    page: Page,
+    model: LineModel,
+    *,
+    id: str = "",
+    site_lines: SiteLines | None = None,
+    title_hint: str | None = None,
 ) -> Article:
     """Label every line and assemble the article; never raises for odd content."""
     if not page.lines:
@@ -204,7 +213,7 @@ def article_from_page(
     X, p1, p2 = classify(page, model)
     texts = [ln.text for ln in page.lines]
     kind = "html" if page.is_html else "text"
-    labels, notes = _decide(p2, texts, p1, model.headline_ranker(kind))
+    labels, notes = _decide(p2, texts, p1, model.headline_ranker(kind), title_hint)
     if _only_paragraphs(texts):
         for i in range(len(labels)):
             if labels[i] != "body":
@@ -251,10 +260,12 @@ def clean(
     kind: str = "auto",
     model: LineModel | str | os.PathLike | None = None,
     site_lines: SiteLines | None = None,
+    title_hint: str | None = None,
 ) -> Article:
     """Clean one page (plain-text scrape or HTML). `kind` is "auto", "text" or "html"; `model`
     a loaded model, the path of a model folder (loaded once, then cached), or None for the
-    shipped one.
+    shipped one. `title_hint` is the page's title as a scraper stored it (say, its <title>):
+    the headline candidate that matches it becomes the title (headline.matches_hint).
 
     `site_lines` (see `cleaner.recurring`) marks lines that recur across the site's pages in
     the batch as boilerplate. Bad content never raises: the returned Article's `error` says
@@ -276,7 +287,9 @@ def clean(
         if kind not in ("auto", "text", "html"):
             raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
         page = to_page(without_lone_surrogates(text_or_html), kind)
-        article = article_from_page(page, model, id=id, site_lines=site_lines)
+        article = article_from_page(
+            page, model, id=id, site_lines=site_lines, title_hint=title_hint
+        )
         if warning:
             article.warnings.insert(0, warning)
         return article
@@ -289,11 +302,20 @@ def clean(
 def clean_record(
     record: Record, *, model: LineModel | None = None, site_lines: SiteLines | None = None
 ) -> Article:
-    """Clean a Record from `sources`; its id and extra fields pass through to the Article."""
+    """Clean a Record from `sources`; its id and extra fields pass through to the Article. A
+    record's own `title` field (a string) is the title hint (see `clean`)."""
     if record.error is not None:
         return Article(id=record.id, error=record.error, meta=dict(record.meta))
     kind, content = ("html", record.html) if record.html is not None else ("text", record.text)
-    article = clean(content or "", id=record.id, kind=kind, model=model, site_lines=site_lines)
+    hint = record.meta.get("title")
+    article = clean(
+        content or "",
+        id=record.id,
+        kind=kind,
+        model=model,
+        site_lines=site_lines,
+        title_hint=hint if isinstance(hint, str) else None,
+    )
     article.meta = dict(record.meta)
     article.warnings[:0] = record.warnings
     return article

@@ -54,3 +54,58 @@ def test_the_clean_cli_runs_numpy_on_one_blas_thread(tmp_path: Path) -> None:
         assert main(["clean", "--format", "jsonl", "-o", str(tmp_path / "out"), str(page)]) == 0
         blas = [lib for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
         assert blas and all(lib["num_threads"] == 1 for lib in blas)
+
+
+_FLOOD_PAGE = "\n".join(
+    [
+        "Home | News | Sport | Weather",
+        "Floods close roads across the valley",
+        "By Ann Lee, County News",
+        "Share this page",
+        "Roads across the valley were closed on Monday after two days of heavy rain pushed the"
+        " river over its banks, the county council said.",
+        "About 200 homes were evacuated overnight, and emergency shelters opened in two schools,"
+        " officials said in a statement.",
+    ]
+)
+_HINTED = "headline: matches the title given with the page"
+
+
+def test_a_title_hint_reaches_the_headline_from_every_entry_point(tmp_path: Path) -> None:
+    """clean(title_hint=...), a record's own `title` field (clean_many, the JSONL CLI) and
+    clean_frame's title_hint_column all hand the hint on; the title line says so."""
+    import json
+
+    from cleaner import clean_many
+    from cleaner.cli import main
+
+    hint = "Floods close roads across the valley | County News"
+
+    def hinted(article) -> bool:
+        return any(ln.label == "title" and ln.reason.startswith(_HINTED) for ln in article.lines)
+
+    assert not hinted(clean(_FLOOD_PAGE))
+    article = clean(_FLOOD_PAGE, title_hint=hint)
+    assert article.title == "Floods close roads across the valley" and hinted(article)
+    (from_record,) = clean_many([{"id": "a", "text": _FLOOD_PAGE, "title": hint}])
+    assert hinted(from_record)
+    assert from_record.to_dict()["input"] == {"title": hint}  # passed through as before
+    (no_title,) = clean_many([{"id": "b", "text": _FLOOD_PAGE, "title": 7}])  # not a string
+    assert not hinted(no_title)
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": _FLOOD_PAGE, "title": hint}) + "\n")
+    assert main(["clean", "--format", "labels", "-o", str(tmp_path / "out"), str(feed)]) == 0
+    (written,) = (tmp_path / "out").iterdir()
+    assert _HINTED in written.read_text(encoding="utf-8")
+
+    pd = pytest.importorskip("pandas")
+    from cleaner import clean_frame
+
+    # a hint naming another candidate line shows that the column's hint is the one used
+    other = "By Ann Lee, County News"
+    frame = pd.DataFrame({"text": [_FLOOD_PAGE, _FLOOD_PAGE], "stored": [other, None]})
+    out = clean_frame(frame, title_hint_column="stored")
+    assert list(out["title"]) == [other, "Floods close roads across the valley"]
+    with pytest.raises(KeyError, match="no column 'missing'"):
+        clean_frame(frame, title_hint_column="missing")

@@ -195,7 +195,14 @@ needs_kernel = pytest.mark.skipif(
     reason="cleaner._linestats is not built (no C compiler at install, or CLEANER_PURE_PYTHON=1)",
 )
 _TRICKY = list("abcdeABCDE  ßẞÜüǅﬁﬃİı_1²½٣ſKΣς.!?:|»-") + [
-    "\u00a0", "\u2003", "\u3000", "\x85", "\x1c", "...", " - ", "\t",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "\x85",
+    "\x1c",
+    "...",
+    " - ",
+    "\t",
 ]
 
 
@@ -203,9 +210,7 @@ def _random_pages(n: int, seed: int):
     rng = np.random.default_rng(seed)
     for _ in range(n):
         lines = int(rng.integers(0, 45))
-        texts = [
-            "".join(rng.choice(_TRICKY, size=int(rng.integers(0, 90)))) for _ in range(lines)
-        ]
+        texts = ["".join(rng.choice(_TRICKY, size=int(rng.integers(0, 90)))) for _ in range(lines)]
         labels = [str(x) for x in rng.choice(LABELS, size=lines)]
         # scores rounded to one decimal: many ties in the title column
         p1 = np.round(rng.random((lines, len(LABELS))), 1).astype(np.float32)
@@ -267,3 +272,40 @@ def test_compiled_content_words_are_the_casefolded_words_python_finds() -> None:
         assert headline_module._kernel.headline_content_words(text) == (
             headline_module._content_words(text)
         ), repr(text)
+
+
+def test_a_title_hint_picks_the_candidate_it_names() -> None:
+    """A scraper's stored page title ("Headline | Site") names the headline: the best-ranked
+    candidate whose words are in it wins over the ranker's own pick, even below the threshold;
+    a hint naming no candidate leaves the ranker to decide; the only body line is never taken."""
+    texts = ["Menu", "Storm floods the valley", "Residents wade through water", "Roads shut."]
+    labels = ["boilerplate", "boilerplate", "boilerplate", "body"]
+    p2 = _scores([0.1, 0.2, 0.6], 1)
+    ranker = _ranker(next_to_body=3.0)  # prefers line 2, right above the body
+    assert ranker.choose(texts, labels, p2, p2)[0] == 2
+    line, _, hinted = ranker.choose(texts, labels, p2, p2, "Storm floods the valley | Daily News")
+    assert (line, hinted) == (1, True)
+    assert ranker.choose(texts, labels, p2, p2, "Something else entirely")[::2] == (2, False)
+    shy = _ranker(-1.0, next_to_body=-3.0)  # no candidate reaches the threshold
+    assert shy.choose(texts, labels, p2, p2) is None
+    assert shy.choose(texts, labels, p2, p2, "Storm floods the valley")[::2] == (1, True)
+    body_only = ["Menu", "Storm floods the valley today"]
+    body_labels = ["boilerplate", "body"]
+    assert shy.choose(body_only, body_labels, p2[:2], p2[:2], body_only[1]) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "hint", "matches"),
+    [
+        ("Storm floods the valley", "Storm floods the valley - Daily News", True),
+        ("Storm Floods The Valley", "storm floods the valley", True),  # case does not matter
+        ("Storm floods the valley again", "Storm floods the valley", True),  # 4 of 5 words
+        ("Storm floods the valley once again", "Storm floods the valley", False),  # 4 of 6
+        ("Daily News", "Storm floods the valley - Daily News", False),  # under 3 words
+        ("Sport", "Sport", False),
+    ],
+)
+def test_matches_hint(line: str, hint: str, matches: bool) -> None:
+    from cleaner.headline import _hint_words, matches_hint
+
+    assert matches_hint(line, _hint_words(hint)) is matches
