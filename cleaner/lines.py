@@ -377,13 +377,15 @@ def _without_document_end_tags(markup: str | bytes) -> str | bytes:
     end_tags, closing, non_text = _DOCUMENT_END[type(markup)]
     end = markup[-_END_WINDOW:].lower()
     last = end.rfind(closing)
-    if last == -1:  # no </html> near the end: is there one further up?
-        end = markup.lower()
-        last = end.rfind(closing)
+    if last != -1:
+        after = end[last:]
+    else:  # none near the end: look further up for "</html" or "</HTML" (not "</Html")
+        last = max(markup.rfind(closing), markup.rfind(closing.upper()))
         if last == -1:
             return markup
+        after = markup[last:]
     empty = type(markup)()
-    if not non_text.sub(empty, end[last:]).strip():  # only tags, scripts or space after it
+    if not non_text.sub(empty, after).strip():  # only tags, scripts or space after it
         return markup
     return end_tags.sub(empty, markup)
 
