@@ -461,7 +461,16 @@ def card_markdown(card: dict) -> str:
     if cfg:
         out += ["## Training configuration", "", "```json", json.dumps(cfg, sort_keys=True), "```"]
         command = card.get("training", {}).get("command") or RETRAIN_COMMAND
-        out += ["", f"Retrain: `{command}`.", ""]
+        out += ["", f"Retrain: `{command}`."]
+        env = card.get("training", {}).get("environment")
+        if env:
+            out.append(
+                f"Trained with Python {env['python']}, numpy {env['numpy']}, scikit-learn "
+                f"{env['scikit-learn']}, BLAS {'; '.join(env['blas'])} ({env['machine']}). "
+                "Training is deterministic on one machine; another BLAS kernel (another CPU) "
+                "rounds differently and trains other weights, within the seed noise."
+            )
+        out.append("")
     return "\n".join(out)
 
 

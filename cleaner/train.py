@@ -674,7 +674,32 @@ def _card(
                 "word_model_kinds": list(cfg.word_model_kinds),
                 "markup_model_kinds": list(cfg.markup_model_kinds),
             },
+            "environment": training_environment(),
         },
+    }
+
+
+def training_environment() -> dict:
+    """What the weights depend on besides the data and the configuration. Training is
+    deterministic on one machine, but OpenBLAS picks its kernels for the CPU and each kernel
+    rounds differently: the same command on another CPU trains other (equally good) weights,
+    a draw within the seed noise. The card records the kernel so a retrain can be matched."""
+    import platform
+
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    blas = sorted(
+        f"{info.get('internal_api')} {info.get('version')} {info.get('architecture')}"
+        for info in threadpool_info()
+        if info.get("user_api") == "blas"
+    )
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "blas": blas,
+        "machine": platform.machine(),
     }
 
 
