@@ -465,10 +465,12 @@ def card_markdown(card: dict) -> str:
         env = card.get("training", {}).get("environment")
         if env:
             out.append(
-                f"Trained with Python {env['python']}, numpy {env['numpy']}, scikit-learn "
+                f"Trained with Python {env['python']}, numpy {env['numpy']} (SIMD: "
+                f"{env.get('numpy_simd') or 'not recorded'}), scikit-learn "
                 f"{env['scikit-learn']}, BLAS {'; '.join(env['blas'])} ({env['machine']}). "
-                "Training is deterministic on one machine; another BLAS kernel (another CPU) "
-                "rounds differently and trains other weights, within the seed noise."
+                "Training is deterministic on one machine; another CPU (another BLAS kernel or "
+                "numpy SIMD level) rounds differently and trains other weights, within the "
+                "seed noise."
             )
         out.append("")
     return "\n".join(out)

@@ -681,9 +681,10 @@ def _card(
 
 def training_environment() -> dict:
     """What the weights depend on besides the data and the configuration. Training is
-    deterministic on one machine, but OpenBLAS picks its kernels for the CPU and each kernel
-    rounds differently: the same command on another CPU trains other (equally good) weights,
-    a draw within the seed noise. The card records the kernel so a retrain can be matched."""
+    deterministic on one machine, but OpenBLAS picks its kernels for the CPU, and so does numpy
+    for its own loops (AVX2 or AVX-512), and each rounds differently: the same command on
+    another CPU trains other (equally good) weights, a draw within the seed noise. The card
+    records both so that a retrain can be matched."""
     import platform
 
     import sklearn
@@ -697,10 +698,20 @@ def training_environment() -> dict:
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "numpy_simd": _numpy_simd(),
         "scikit-learn": sklearn.__version__,
         "blas": blas,
         "machine": platform.machine(),
     }
+
+
+def _numpy_simd() -> str:
+    """numpy's SIMD targets in use on this CPU ("" when numpy does not say)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # a numpy without these (private) names
+        return ""
+    return " ".join(t for t in __cpu_dispatch__ if __cpu_features__.get(t))
 
 
 PROJECT_LABELLED = Path(__file__).resolve().parents[1] / "labelled"
