@@ -286,6 +286,9 @@ def clean(
             raise ValueError(f"expected the page as str or bytes, got {kind_name}")
         if kind not in ("auto", "text", "html"):
             raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
+        if title_hint is not None and not isinstance(title_hint, str):
+            hint_type = type(title_hint).__name__
+            raise ValueError(f"title_hint must be a string or None, not {hint_type}")
         page = to_page(without_lone_surrogates(text_or_html), kind)
         article = article_from_page(
             page, model, id=id, site_lines=site_lines, title_hint=title_hint

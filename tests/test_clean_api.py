@@ -91,7 +91,9 @@ def test_a_title_hint_reaches_the_headline_from_every_entry_point(tmp_path: Path
     assert hinted(from_record)
     assert from_record.to_dict()["input"] == {"title": hint}  # passed through as before
     (no_title,) = clean_many([{"id": "b", "text": _FLOOD_PAGE, "title": 7}])  # not a string
-    assert not hinted(no_title)
+    assert not hinted(no_title) and no_title.error is None
+    wrong = clean(_FLOOD_PAGE, title_hint=7)  # type: ignore[arg-type]
+    assert wrong.error == "title_hint must be a string or None, not int"
 
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"id": "a", "text": _FLOOD_PAGE, "title": hint}) + "\n")
