@@ -121,8 +121,8 @@ def text_to_page(text: str) -> Page:
 
 _SKIP = frozenset(
     "script style noscript template svg math iframe object embed canvas select option "
-    "button input textarea head map audio video source".split()
-)
+    "button input textarea head title map audio video source".split()
+)  # <title> outside <head> too: a browser never shows it (its text is Page.html_title)
 _BLOCK = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr table tbody thead tfoot section article "
     "header footer nav aside main blockquote pre figure figcaption form fieldset legend "
@@ -358,22 +358,23 @@ _DOCUMENT_END = {  # (the document's end tags, "</html", markup that is not text
     str: (
         re.compile(r"</(?:body|html)\s*>", re.I),
         "</html",
-        re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S),
+        re.compile(r"<(script|style)\b(?:.*?</\1\s*>|.*)|<!--(?:.*?-->|.*)|<[^<>]*>", re.I | re.S),
     ),
     bytes: (
         re.compile(rb"</(?:body|html)\s*>", re.I),
         b"</html",
-        re.compile(rb"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S),
+        re.compile(rb"<(script|style)\b(?:.*?</\1\s*>|.*)|<!--(?:.*?-->|.*)|<[^<>]*>", re.I | re.S),
     ),
 }
 
 
 def _without_document_end_tags(markup: str | bytes) -> str | bytes:
-    """libxml2 drops everything after </html>, where a browser renders it into the body (a
-    footer or a second document written after the first). When the page goes on after its
-    last </html>, the document's end tags are removed before parsing: a browser gives them no
-    other effect. Looking only at the end keeps this cheap; an earlier </html> in the middle
-    of a page that ends in one is not looked for (a scan of the whole page)."""
+    """libxml2 drops everything after </html>, where a browser renders it into the body (a footer
+    or the start of another document written after the page). When the page goes on after
+    its last </html>, the document's end tags are removed before parsing: a browser gives them
+    no other effect. Looking only at the end keeps this cheap; an earlier </html> in the middle
+    of a page that ends in one (two whole documents in one file) is not looked for (a scan of
+    the whole page), and the second document is lost."""
     end_tags, closing, non_text = _DOCUMENT_END[type(markup)]
     end = markup[-_END_WINDOW:].lower()
     last = end.rfind(closing)
@@ -385,12 +386,14 @@ def _without_document_end_tags(markup: str | bytes) -> str | bytes:
             return markup
         after = markup[last:]
     empty = type(markup)()
-    if not non_text.sub(empty, after).strip():  # only tags, scripts or space after it
+    # only tags, scripts or space after it? (a long tail is not read to its end: repaired)
+    if len(after) <= _TAIL_READ and not non_text.sub(empty, after).strip():
         return markup
     return end_tags.sub(empty, markup)
 
 
 _END_WINDOW = 4096  # characters at the end of a page looked at first for its </html>
+_TAIL_READ = 65536  # a longer tail after </html> is taken to hold text without reading it
 
 
 def _move_content_into_body(root, body) -> None:
@@ -454,11 +457,16 @@ def _hit_depth_limit(parser: etree.HTMLParser) -> bool:
     return error is not None and error.type_name == "ERR_RESOURCE_LIMIT"
 
 
-_RUNAWAY_TITLE = {  # an end tag is "</title" then a space, "/" or ">" ("</titlevalue=" is not)
-    str: (re.compile(r"<title\b[^>]*>", re.I), re.compile(r"</title[\s/>]", re.I), "<", "</title>"),
+_RUNAWAY_TITLE = {  # an end tag: "</title", then HTML white space, "/" or ">" (not "</titlev")
+    str: (
+        re.compile(r"<title\b[^>]*>", re.I),
+        re.compile(r"</title[\t\n\f\r />]", re.I),
+        "<",
+        "</title>",
+    ),
     bytes: (
         re.compile(rb"<title\b[^>]*>", re.I),
-        re.compile(rb"</title[\s/>]", re.I),
+        re.compile(rb"</title[\t\n\f\r />]", re.I),
         b"<",
         b"</title>",
     ),
@@ -479,8 +487,8 @@ def _close_runaway_title(markup: str | bytes) -> str | bytes | None:
 
 
 _SELF_CLOSED_HTML = {
-    str: re.compile(r"(<html\b[^>]*?)\s*/\s*>", re.I),
-    bytes: re.compile(rb"(<html\b[^>]*?)\s*/\s*>", re.I),
+    str: re.compile(r"(<html\b[^>]*)/\s*>", re.I),  # greedy: one backtrack to the "/"
+    bytes: re.compile(rb"(<html\b[^>]*)/\s*>", re.I),
 }
 
 

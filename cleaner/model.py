@@ -452,9 +452,7 @@ def card_markdown(card: dict) -> str:
                 "",
                 "Headline: pages whose title is the headline the corpus's line labels mark (at "
                 f"least {round(TITLE_MATCH * 100)} % of its distinct words shared; "
-                "`evaluate.title_matches`): "
-                + ", ".join(titles)
-                + ".",
+                "`evaluate.title_matches`): " + ", ".join(titles) + ".",
             ]
         out.append("")
     cfg = card.get("training", {}).get("config")
@@ -467,7 +465,8 @@ def card_markdown(card: dict) -> str:
             out.append(
                 f"Trained with Python {env['python']}, numpy {env['numpy']} (SIMD: "
                 f"{env.get('numpy_simd') or 'not recorded'}), scikit-learn "
-                f"{env['scikit-learn']}, BLAS {'; '.join(env['blas'])} ({env['machine']}). "
+                f"{env['scikit-learn']}, BLAS {'; '.join(env['blas']) or 'not detected'} "
+                f"({env['machine']}). "
                 "Training is deterministic on one machine; another CPU (another BLAS kernel or "
                 "numpy SIMD level) rounds differently and trains other weights, within the "
                 "seed noise."

@@ -534,9 +534,7 @@ def fit_two_pass(
     if folds < 2:  # a one-line page: nothing to hold out, in-sample scores
         net = _fit_network(X[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.hidden)
         p1_oof = net.predict_proba(X)
-    R = np.vstack(
-        [revision_features(X[rows], p1_oof[rows]) for rows in ex.page_rows()]
-    )
+    R = np.vstack([revision_features(X[rows], p1_oof[rows]) for rows in ex.page_rows()])
     t = time.perf_counter()
     seeds = range(cfg.seed, cfg.seed + cfg.ensemble)
     Xf, Rf, yf, wf = X[fit_rows], R[fit_rows], y[fit_rows], w[fit_rows]
@@ -592,14 +590,24 @@ def train_model(
             if use_corpora:
                 counts["l3s-gn1 lines"] = l3s_line_examples(ex, shared, cfg.split)
                 counts["dragnet text"] = corpus_examples(
-                    "dragnet", "text", cache_dir, ex, shared, cfg.split,
+                    "dragnet",
+                    "text",
+                    cache_dir,
+                    ex,
+                    shared,
+                    cfg.split,
                     skipped.setdefault("dragnet text", []),
                 )
         elif use_corpora:  # without them an HTML page is read by the text networks
             counts["labelled, as plain HTML"] = labelled_examples(labelled_dirs, ex, "html")
             for corpus in ("dragnet", "l3s-gn1"):
                 counts[f"{corpus} html"] = corpus_examples(
-                    corpus, "html", cache_dir, ex, shared, cfg.split,
+                    corpus,
+                    "html",
+                    cache_dir,
+                    ex,
+                    shared,
+                    cfg.split,
                     skipped.setdefault(f"{corpus} html", []),
                 )
         if not ex.y:
@@ -707,11 +715,16 @@ def training_environment() -> dict:
 
 def _numpy_simd() -> str:
     """numpy's SIMD targets in use on this CPU ("" when numpy does not say)."""
-    try:
-        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
-    except ImportError:  # a numpy without these (private) names
-        return ""
-    return " ".join(t for t in __cpu_dispatch__ if __cpu_features__.get(t))
+    import importlib
+
+    for name in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):  # 2.x, 1.x
+        try:
+            umath = importlib.import_module(name)
+            dispatch, features = umath.__cpu_dispatch__, umath.__cpu_features__
+        except (ImportError, AttributeError):  # a numpy without these (private) names
+            continue
+        return " ".join(t for t in dispatch if features.get(t))
+    return ""
 
 
 PROJECT_LABELLED = Path(__file__).resolve().parents[1] / "labelled"

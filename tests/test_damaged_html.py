@@ -59,6 +59,22 @@ CASES = {
         "<p>The list is out.</p></head></html>",
         ["Best-sellers of the year", "The list is out."],
     ),
+    "a <title> after a stray tag in <head>": (
+        "<html><head><mbox></mbox><title>Site title</title></head><body><p>Story</p></body></html>",
+        ["Story"],  # moved into the body with the stray tag, and hidden as a browser hides it
+    ),
+    "a title end tag with a vertical tab": (  # not HTML white space: the title never closes
+        "<html><head><title>T</title\x0b>x</head><body><p>Story</p></body></html>",
+        ["x", "Story"],
+    ),
+    "a tail of unclosed '<' after </html>": (
+        "<html><body><p>First paragraph.</p></body></html>" + "<" * 4000,
+        ["First paragraph.", "<" * 4000],
+    ),
+    "a tail of unclosed comments after </html>": (
+        "<html><body><p>First paragraph.</p></body></html>" + "<!--x" * 2000,
+        ["First paragraph."],
+    ),
     "loose text in <head>": (
         "<html><head><title>Books</title>Loose words<p>A paragraph.</p></head></html>",
         ["Loose words", "A paragraph."],
@@ -87,10 +103,16 @@ def test_only_scripts_and_tags_after_html_leave_the_page_as_it_was(renderer) -> 
     assert _texts(markup, renderer) == ["First paragraph."]
 
 
-def test_head_tags_stay_in_head_and_the_title_is_still_read() -> None:
-    page = html_to_page(
-        "<html><head><title>Books of 2007</title><mbox><p>The list is out.</p></mbox></head></html>"
-    )
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<html><head><title>Books of 2007</title><mbox><p>The list is out.</p></mbox></head>",
+        "<html><head><mbox><p>The list is out.</p></mbox><title>Books of 2007</title></head>",
+    ],
+    ids=["title-first", "title-after-the-stray-tag"],
+)
+def test_the_title_is_read_and_never_shown_wherever_the_repair_puts_it(markup: str) -> None:
+    page = html_to_page(markup)
     assert page.html_title == "Books of 2007"
     assert [ln.text for ln in page.lines] == ["The list is out."]
     assert page.notes == []

@@ -303,6 +303,13 @@ def test_a_title_hint_picks_the_candidate_it_names() -> None:
         ("Storm floods the valley once again", "Storm floods the valley", False),  # 4 of 6
         ("Daily News", "Storm floods the valley - Daily News", False),  # under 3 words
         ("Sport", "Sport", False),
+        # a menu line inside a generic site title: too little of the title to be its headline
+        (
+            "Home | News | Sport | Weather",
+            "County News - Home of local news, sport, weather and traffic for the county",
+            False,
+        ),
+        ("Home | News | Sport | Weather", "Home | News | Sport | Weather | County News", True),
     ],
 )
 def test_matches_hint(line: str, hint: str, matches: bool) -> None:
