@@ -24,8 +24,9 @@ _PATTERNS = (
         r"((?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5})",
         re.M,
     ),
-    re.compile(
-        r"\d{4}[^\S\n]?((?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})[^\S\n]*$",
+    re.compile(  # \d\d{3}, not \d{4}: a pattern that starts with a plain class is scanned for
+        # with a fast first-character test (34 -> 22 us on a Dragnet text page)
+        r"\d\d{3}[^\S\n]?((?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})[^\S\n]*$",
         re.M,
     ),  # "October 28, 2025Clash Report"
 )
