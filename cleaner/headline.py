@@ -178,20 +178,20 @@ class HeadlineRanker:
         if not cands:
             return None
         z = candidate_features(texts, labels, p1, p2, cands) @ self.weights + self.bias
+        probs = (1.0 / (1.0 + np.exp(-z))).tolist()
         sole_body = labels.index("body") if labels.count("body") == 1 else -1
-        order = np.argsort(-z, kind="stable")  # of equals, the topmost line first
+        order = np.argsort(-z, kind="stable").tolist()  # of equals, the topmost line first
         if hint:
             hint_words = _hint_words(hint)
             for best in order:
                 line = cands[best]
                 if line != sole_body and matches_hint(texts[line], hint_words):
-                    return line, float(1.0 / (1.0 + np.exp(-z[best]))), True
+                    return line, probs[best], True
         for best in order:
-            prob = float(1.0 / (1.0 + np.exp(-z[best])))
-            if prob < self.threshold:
+            if probs[best] < self.threshold:
                 return None
             if cands[best] != sole_body:
-                return cands[best], prob, False
+                return cands[best], probs[best], False
         return None
 
 
