@@ -66,10 +66,12 @@ def helsinki(args: argparse.Namespace) -> int:
         f"- Rewrites: {len(rew)}; derivation {dict(der)}; derived from a wire: {len(derived)} "
         f"({copies} of them ≥ 80 % verbatim: republished wire copy).",
         f"- Outlets carrying derived copy: {len(by_outlet)}; most: "
-        + ", ".join(f"{o} {n}" for o, n in by_outlet.most_common(8)) + ".",
+        + ", ".join(f"{o} {n}" for o, n in by_outlet.most_common(8))
+        + ".",
         f"- Credit of the agency in derived articles: {dict(credit)}.",
         "- Discrepancies in derived articles by kind: "
-        + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ".",
+        + ", ".join(f"{k} {n}" for k, n in kinds.most_common())
+        + ".",
         "",
         "Profiles (store recomputed after the run):",
         "",
@@ -95,15 +97,20 @@ def scale(args: argparse.Namespace) -> int:
     allrecs = list(td.scale_corpus(args.wires, biggest, seed=7))
     wires = allrecs[: args.wires]
     rewrites = allrecs[args.wires :]
-    print(f"generated {len(wires)} wires + {len(rewrites)} rewrites in "
-          f"{time.perf_counter() - t_gen:.1f} s", file=sys.stderr)
+    print(
+        f"generated {len(wires)} wires + {len(rewrites)} rewrites in "
+        f"{time.perf_counter() - t_gen:.1f} s",
+        file=sys.stderr,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in sorted(args.sizes):
             path = Path(tmp) / f"corpus_{n}.jsonl"
             with open(path, "w", encoding="utf-8") as fh:
                 for r in wires + rewrites[:n]:
-                    fh.write(json.dumps({k: v for k, v in r.items() if k not in ("truth",
-                                                                             "recipe")}) + "\n")
+                    fh.write(
+                        json.dumps({k: v for k, v in r.items() if k not in ("truth", "recipe")})
+                        + "\n"
+                    )
             truth = {r["id"]: r for r in rewrites[:n]}
             t0 = time.perf_counter()
             reports = track([str(path)], no_clean=True, parallel=args.parallel)
@@ -119,19 +126,29 @@ def scale(args: argparse.Namespace) -> int:
                 else:
                     neg += 1
                     fp += bool(r["wire_ids"])
-            row = {"articles": n, "wires": args.wires, "seconds": round(secs, 1),
-                   "ms_per_article": round(1000 * secs / n, 2), "peak_rss_mb": round(_peak_mb()),
-                   "wire_recall": round(hit / tot, 4) if tot else None,
-                   "unrelated_matched": round(fp / neg, 4) if neg else None}
+            row = {
+                "articles": n,
+                "wires": args.wires,
+                "seconds": round(secs, 1),
+                "ms_per_article": round(1000 * secs / n, 2),
+                "peak_rss_mb": round(_peak_mb()),
+                "wire_recall": round(hit / tot, 4) if tot else None,
+                "unrelated_matched": round(fp / neg, 4) if neg else None,
+            }
             results.append(row)
             print(json.dumps(row), file=sys.stderr)
             path.unlink()
-    lines = ["| articles | wires | wall s | ms/article | peak RSS MB | true wire found | "
-             "unrelated matched |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| articles | wires | wall s | ms/article | peak RSS MB | true wire found | "
+        "unrelated matched |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['articles']:,} | {r['wires']:,} | {r['seconds']} | "
-                     f"{r['ms_per_article']} | {r['peak_rss_mb']} | {r['wire_recall']} | "
-                     f"{r['unrelated_matched']} |")
+        lines.append(
+            f"| {r['articles']:,} | {r['wires']:,} | {r['seconds']} | "
+            f"{r['ms_per_article']} | {r['peak_rss_mb']} | {r['wire_recall']} | "
+            f"{r['unrelated_matched']} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

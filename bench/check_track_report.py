@@ -34,8 +34,14 @@ def _norm(source: str) -> str:
 
 def _bodies(corpus: str, no_clean: bool) -> dict[str, str]:
     with open(corpus, encoding="utf-8") as f:
-        return {d.id: d.body for d in (_clean_doc(json.loads(line), no_clean, i)
-                                       for i, line in enumerate(f) if line.strip())}
+        return {
+            d.id: d.body
+            for d in (
+                _clean_doc(json.loads(line), no_clean, i)
+                for i, line in enumerate(f)
+                if line.strip()
+            )
+        }
 
 
 def main() -> int:
@@ -59,16 +65,20 @@ def main() -> int:
         for d in r["discrepancies"]:
             kinds[d["kind"]] += 1
             wire = bodies[d["wire_id"]]
-            bad = (d["rewrite_text"] and body[d["rewrite_start"] : d["rewrite_end"]]
-                   != d["rewrite_text"]) or (d["wire_text"] and wire[d["wire_start"] :
-                                                                  d["wire_end"]] != d["wire_text"])
+            bad = (
+                d["rewrite_text"]
+                and body[d["rewrite_start"] : d["rewrite_end"]] != d["rewrite_text"]
+            ) or (d["wire_text"] and wire[d["wire_start"] : d["wire_end"]] != d["wire_text"])
             if bad:
                 off[d["kind"]] += 1
                 if args.verbose:
-                    print(f"{r['id']}: {d['kind']} {d['rewrite_text']!r} at "
-                          f"{body[d['rewrite_start']:d['rewrite_end']]!r}")
+                    print(
+                        f"{r['id']}: {d['kind']} {d['rewrite_text']!r} at "
+                        f"{body[d['rewrite_start'] : d['rewrite_end']]!r}"
+                    )
             if d["kind"] == "attribution-changed" and _norm(d["rewrite_text"]) == _norm(
-                    d["wire_text"]):
+                d["wire_text"]
+            ):
                 same += 1
     print(f"facts: {sum(kinds.values())} {dict(sorted(kinds.items()))}")
     print(f"text differs from its offsets: {sum(off.values())} {dict(sorted(off.items()))}")

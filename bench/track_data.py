@@ -32,22 +32,67 @@ from cleaner.track.wire import detect_agency  # noqa: E402
 
 # Synonym swaps for paraphrase (both directions are used).
 SYNONYMS = {
-    "said": "stated", "says": "states", "told": "informed", "meeting": "talks",
-    "summit": "meeting", "president": "leader", "agreement": "deal", "deal": "accord",
-    "signed": "inked", "announced": "unveiled", "country": "nation", "countries": "nations",
-    "government": "administration", "officials": "authorities", "major": "key",
-    "increase": "rise", "increased": "rose", "big": "large", "biggest": "largest",
-    "help": "assist", "plan": "proposal", "talks": "discussions", "warned": "cautioned",
-    "criticized": "slammed", "strong": "robust", "important": "significant",
-    "expected": "anticipated", "began": "started", "start": "begin", "ended": "concluded",
-    "buy": "purchase", "sell": "offer", "show": "demonstrate", "showed": "revealed",
-    "week": "seven days", "top": "leading", "key": "crucial", "election": "vote",
-    "attack": "assault", "investigation": "probe", "accused": "charged", "asked": "questioned",
-    "called": "urged", "added": "continued", "statement": "release", "move": "step",
-    "concerns": "worries", "fears": "concerns", "tried": "attempted", "wanted": "sought",
+    "said": "stated",
+    "says": "states",
+    "told": "informed",
+    "meeting": "talks",
+    "summit": "meeting",
+    "president": "leader",
+    "agreement": "deal",
+    "deal": "accord",
+    "signed": "inked",
+    "announced": "unveiled",
+    "country": "nation",
+    "countries": "nations",
+    "government": "administration",
+    "officials": "authorities",
+    "major": "key",
+    "increase": "rise",
+    "increased": "rose",
+    "big": "large",
+    "biggest": "largest",
+    "help": "assist",
+    "plan": "proposal",
+    "talks": "discussions",
+    "warned": "cautioned",
+    "criticized": "slammed",
+    "strong": "robust",
+    "important": "significant",
+    "expected": "anticipated",
+    "began": "started",
+    "start": "begin",
+    "ended": "concluded",
+    "buy": "purchase",
+    "sell": "offer",
+    "show": "demonstrate",
+    "showed": "revealed",
+    "week": "seven days",
+    "top": "leading",
+    "key": "crucial",
+    "election": "vote",
+    "attack": "assault",
+    "investigation": "probe",
+    "accused": "charged",
+    "asked": "questioned",
+    "called": "urged",
+    "added": "continued",
+    "statement": "release",
+    "move": "step",
+    "concerns": "worries",
+    "fears": "concerns",
+    "tried": "attempted",
+    "wanted": "sought",
 }
-HEDGES = [r"\bup to ", r"\babout ", r"\bnearly ", r"\baround ", r"\bapproximately ",
-          r"\broughly ", r"\bmore than ", r"\bat least "]
+HEDGES = [
+    r"\bup to ",
+    r"\babout ",
+    r"\bnearly ",
+    r"\baround ",
+    r"\bapproximately ",
+    r"\broughly ",
+    r"\bmore than ",
+    r"\bat least ",
+]
 
 
 def paragraphs(text: str) -> str:
@@ -58,8 +103,12 @@ def paragraphs(text: str) -> str:
 def read_helsinki(path: Path = HELSINKI) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as fh:
         return [
-            {"id": f"h{row['id']}", "outlet": row["publisher"], "published": row["scrape_time"],
-             "text": paragraphs(row["text"] or "")}
+            {
+                "id": f"h{row['id']}",
+                "outlet": row["publisher"],
+                "published": row["scrape_time"],
+                "text": paragraphs(row["text"] or ""),
+            }
             for row in csv.DictReader(fh)
         ]
 
@@ -74,7 +123,7 @@ def sentences(text: str, min_words: int = 6, max_words: int = 70) -> list[str]:
     for s, e in split_sentences(text):
         sent = text[s:e]
         n = len(sent.split())
-        if min_words <= n <= max_words and sent[-1:] in ".\"”’" and not sent.endswith("..."):
+        if min_words <= n <= max_words and sent[-1:] in '."”’' and not sent.endswith("..."):
             out.append(sent)
     return out
 
@@ -103,8 +152,10 @@ def paraphrase(sent: str, rng: random.Random, rate: float = 0.5) -> str:
 
 
 FILLERS = ["also", "now", "reportedly", "further", "meanwhile", "notably", "separately", "still"]
-_STOP = frozenset("a an the of to in on at for by with and or but that which is was are were be "
-                  "has have had it its this as from".split())
+_STOP = frozenset(
+    "a an the of to in on at for by with and or but that which is was are were be "
+    "has have had it its this as from".split()
+)
 
 
 def reword(sent: str, rng: random.Random, keep: float = 0.75, pool: list[str] | None = None) -> str:
@@ -191,16 +242,23 @@ def derive_examples(seed: int = 13, per_wire: int = 8) -> list[tuple[str, dict, 
     seeds = read_seeds() if SEEDS.exists() else {}
     wires = agency_wires(rows, seeds)
     pool = [s for r in rows for s in sentences(r["text"])]
-    junk = sorted({ln for r in rows for ln in r["text"].split("\n")
-                   if ln.strip() and len(ln.split()) < 12 and ln not in " ".join(pool[:0])})
+    junk = sorted(
+        {
+            ln
+            for r in rows
+            for ln in r["text"].split("\n")
+            if ln.strip() and len(ln.split()) < 12 and ln not in " ".join(pool[:0])
+        }
+    )
     others = [r for r in rows if not detect_agency(r["text"]) and len(sentences(r["text"])) >= 6]
     out: list[tuple[str, dict, str]] = []
     for wid, wtext in wires:
         ws = sentences(wtext)
         wset = set(ws)
         for k in range(per_wire):
-            kind = ("wholly", "partially", "partially", "non", "wholly", "non", "partially",
-                    "non")[k % 8]
+            kind = ("wholly", "partially", "partially", "non", "wholly", "non", "partially", "non")[
+                k % 8
+            ]
             if kind == "wholly":
                 keep = ws[: max(3, int(len(ws) * rng.uniform(0.4, 1.0)))]
                 if rng.random() < 0.5:
@@ -224,8 +282,11 @@ def derive_examples(seed: int = 13, per_wire: int = 8) -> list[tuple[str, dict, 
                     for s in rng.sample(pool, extra):
                         body.insert(rng.randrange(len(body) + 1), s)
             else:
-                cands = [r for r in rng.sample(others, min(20, len(others)))
-                         if not (set(sentences(r["text"])) & wset)]
+                cands = [
+                    r
+                    for r in rng.sample(others, min(20, len(others)))
+                    if not (set(sentences(r["text"])) & wset)
+                ]
                 if not cands:
                     continue
                 body = sentences(cands[0]["text"])[: rng.randint(6, 25)]
@@ -249,8 +310,10 @@ def scale_corpus(n_wires: int, n_rewrites: int, seed: int = 7) -> Iterator[dict]
     rng = random.Random(seed)
     rows = read_helsinki() if HELSINKI.exists() else []
     seeds = read_seeds() if SEEDS.exists() else {}
-    pool = sorted({s for r in rows for s in sentences(r["text"])}
-                  | {s for t in seeds.values() for s in sentences(t)})
+    pool = sorted(
+        {s for r in rows for s in sentences(r["text"])}
+        | {s for t in seeds.values() for s in sentences(t)}
+    )
     if len(pool) < 100:
         raise SystemExit("scale_corpus needs ../shared (helsinki + seeds) for real sentences")
     # Wires draw from 80 % of the sentences; "other material" and unrelated articles from the
@@ -270,8 +333,10 @@ def scale_corpus(n_wires: int, n_rewrites: int, seed: int = 7) -> Iterator[dict]
     fresh = [s for s in fresh if tuple(re.findall(r"\w+", s.lower())[-3:]) not in tails]
     wires: list[list[str]] = []
     for i in range(n_wires):
-        ws = [re.sub(r"\b\d+\b", lambda m: str(rng.randint(2, 999)), s)
-              for s in rng.sample(pool, rng.randint(10, 25))]
+        ws = [
+            re.sub(r"\b\d+\b", lambda m: str(rng.randint(2, 999)), s)
+            for s in rng.sample(pool, rng.randint(10, 25))
+        ]
         wires.append(ws)
         yield {"id": f"w{i:05d}", "role": "wire", "outlet": "wire", "text": "\n".join(ws)}
     recipes = ["copy", "cut", "light", "paraphrase", "mix", "partial", "unrelated"]
@@ -301,8 +366,14 @@ def scale_corpus(n_wires: int, n_rewrites: int, seed: int = 7) -> Iterator[dict]
         else:
             body = rng.sample(fresh, rng.randint(6, 20))
             truth = []
-        yield {"id": f"r{i:06d}", "role": "rewrite", "outlet": f"outlet{i % 50:02d}",
-               "text": "\n".join(body), "truth": truth, "recipe": recipe}
+        yield {
+            "id": f"r{i:06d}",
+            "role": "rewrite",
+            "outlet": f"outlet{i % 50:02d}",
+            "text": "\n".join(body),
+            "truth": truth,
+            "recipe": recipe,
+        }
 
 
 def train_default(out: Path) -> None:

@@ -760,9 +760,9 @@ def _stamp_columns(own: np.ndarray, words: np.ndarray) -> np.ndarray:
     near = _window_mean(stamp, width) * width - stamp
     above = np.cumsum(stamp) - stamp
     below = stamp.sum() - above - stamp
-    return np.column_stack(
-        [near / (2 * _STAMP_REACH), np.log1p(above), np.log1p(below)]
-    ).astype(np.float32)
+    return np.column_stack([near / (2 * _STAMP_REACH), np.log1p(above), np.log1p(below)]).astype(
+        np.float32
+    )
 
 
 def line_features(page: Page, spare: int = 0) -> np.ndarray:

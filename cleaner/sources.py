@@ -282,6 +282,7 @@ def _symbols_in_words(text: str) -> int:
 # ---------------------------------------------------------------------------------------------
 # Turning decoded text into Records
 
+
 def wrap_long_lines(text: str, max_line_chars: int) -> str:
     """Split lines longer than `max_line_chars` at spaces; every character is kept."""
     if max_line_chars <= 0 or len(text) <= max_line_chars:
@@ -299,7 +300,11 @@ def wrap_long_lines(text: str, max_line_chars: int) -> str:
 
 
 _JSON_TYPES = {
-    int: "a number", float: "a number", bool: "true or false", list: "an array", dict: "an object"
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "an array",
+    dict: "an object",
 }
 """What a JSON value of each Python type was, in JSON's words."""
 

@@ -12,9 +12,7 @@ from .speedups import kernel
 # characters other than tab and newline: dropped, in one pass. Not the zero-width (non-)joiners
 # U+200C and U+200D: they are part of how Persian and Indic words and emoji sequences are
 # spelt, so dropping them changes words.
-_INVISIBLE_OR_CONTROL = re.compile(
-    "[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-)
+_INVISIBLE_OR_CONTROL = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Every kind of horizontal space (NBSP, thin, ideographic ...) becomes one plain space.
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(r"  +")

@@ -109,8 +109,10 @@ def test_identical_sentence_yields_nothing() -> None:
 _TALKS = "the talks with Moscow had gone well and would continue next month in Vienna"
 
 
-@pytest.mark.parametrize("said", ["the president said", "the President said",
-                                  "The president  said", "the\npresident said"])
+@pytest.mark.parametrize(
+    "said",
+    ["the president said", "the President said", "The president  said", "the\npresident said"],
+)
 def test_same_title_only_source_is_not_a_changed_attribution(said: str) -> None:
     """'The president' has no identifying word (titles are not names); the same wording, up to
     case, spacing and punctuation, is the same source (was: 'The president' instead of 'The
@@ -132,14 +134,17 @@ def test_quote_given_to_the_same_title_only_speaker_is_kept() -> None:
     assert compare_pair(rewrite, wire) == []
 
 
-@pytest.mark.parametrize("a,b,same", [
-    ("The president", "the president", True),
-    ("the ‘president’", "The \"president\".", True),
-    ("the  prime\nminister", "Prime Minister", True),
-    ("the U.S.", "the U.S", True),
-    ("the president", "the prime minister", False),
-    ("the minister", "a minister", False),
-])
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("The president", "the president", True),
+        ("the ‘president’", 'The "president".', True),
+        ("the  prime\nminister", "Prime Minister", True),
+        ("the U.S.", "the U.S", True),
+        ("the president", "the prime minister", False),
+        ("the minister", "a minister", False),
+    ],
+)
 def test_same_source_by_wording(a: str, b: str, same: bool) -> None:
     assert same_source(a, b) is same
 
@@ -199,8 +204,10 @@ def test_article_seed_examples(seeds: dict[str, str]) -> None:
 
 def test_article_groups_pairs_sharing_a_sentence() -> None:
     wire = EDITS["wire"]["jera"] + " " + EDITS["wire"]["sakhalin"]
-    rewrite = ("JERA agreed to buy up to 5.5 million metric tons per annum of U.S. LNG under "
-               "20-year contracts from around 2030, as most Sakhalin-2 supply ends in 2028-2033.")
+    rewrite = (
+        "JERA agreed to buy up to 5.5 million metric tons per annum of U.S. LNG under "
+        "20-year contracts from around 2030, as most Sakhalin-2 supply ends in 2028-2033."
+    )
     split = len(EDITS["wire"]["jera"]) + 1
     pairs = [(0, len(rewrite), 0, split - 1), (0, len(rewrite), split, len(wire))]
     # Each wire sentence alone misses numbers the other holds; as one group nothing is wrong.
@@ -218,14 +225,19 @@ def test_claim_added_offsets_cover_the_claim_as_written() -> None:
     """The span of an added number is the number with its hedge, as the rewrite writes it (was:
     text 'about 20 minutes' but offsets of '20 minutes' for sentences outside every pair)."""
     wire = EDITS["wire"]["sakhalin"]
-    extra = (" The leaders met for about 20 minutes. About 300 people waited outside, some of"
-             " them for up to 45 minutes.")
+    extra = (
+        " The leaders met for about 20 minutes. About 300 people waited outside, some of"
+        " them for up to 45 minutes."
+    )
     rewrite = wire.replace("ends in", "ends, after more than 30 years, in") + extra
     n = len(rewrite) - len(extra)
     found = compare_article(rewrite, wire, [(0, n, 0, len(wire))])
     assert [(d.kind, d.rewrite_text) for d in found] == [
-        ("claim-added", "more than 30 years"), ("claim-added", "about 20 minutes"),
-        ("claim-added", "About 300 people"), ("claim-added", "up to 45 minutes")]
+        ("claim-added", "more than 30 years"),
+        ("claim-added", "about 20 minutes"),
+        ("claim-added", "About 300 people"),
+        ("claim-added", "up to 45 minutes"),
+    ]
     _check_offsets(found, rewrite, wire)
 
 
@@ -260,8 +272,10 @@ NUMBER_CASES = [
     ("8 per cent of it", [(8.0, "percent", "%", "")]),
     ("over 90% of the world", [(90.0, "percent", "%", "over")]),
     ("US$550 billion pledge", [(550e9, "money", "USD", "")]),
-    ("a 1.4 billion euros (US$1.63 billion) plan", [(1.4e9, "money", "EUR", ""),
-                                                    (1.63e9, "money", "USD", "")]),
+    (
+        "a 1.4 billion euros (US$1.63 billion) plan",
+        [(1.4e9, "money", "EUR", ""), (1.63e9, "money", "USD", "")],
+    ),
     ("up to 5.5 million metric tons a year", [(5.5e6, "measure", "t", "up to")]),
     ("1 million tonnes", [(1e6, "measure", "t", "")]),
     ("$1.5bn deal", [(1.5e9, "money", "USD", "")]),
@@ -283,7 +297,10 @@ def test_numbers(text: str, expected: list) -> None:
 def test_dates_masked_from_numbers() -> None:
     f = extract_facts("On October 4th, 2025, and on Tuesday, in June, Theresa May spoke.")
     assert [(d.month, d.day, d.year, d.weekday) for d in f.dates] == [
-        (10, 4, 2025, None), (None, None, None, 1), (6, None, None, None)]
+        (10, 4, 2025, None),
+        (None, None, None, 1),
+        (6, None, None, None),
+    ]
     assert f.numbers == []
 
 
@@ -292,8 +309,10 @@ QUOTE_CASES = [
     ("He said: ‘Japan’s gas is cheap’, adding more.", [("Japan’s gas is cheap", "He")]),
     ("Japan’s leaders’ talks went on, officials said.", []),
     ("The so-called 'special relationship' held.", [("special relationship", "")]),
-    ('"Prices rose," Tanaka said. "They will rise again."',
-     [("Prices rose,", "Tanaka"), ("They will rise again.", "Tanaka")]),
+    (
+        '"Prices rose," Tanaka said. "They will rise again."',
+        [("Prices rose,", "Tanaka"), ("They will rise again.", "Tanaka")],
+    ),
     ("“It is a ‘golden age’ for us,” Trump said.", [("It is a ‘golden age’ for us,", "Trump")]),
 ]
 
@@ -314,8 +333,9 @@ ATTRIBUTION_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", ATTRIBUTION_CASES,
-                         ids=[c[0][:30] for c in ATTRIBUTION_CASES])
+@pytest.mark.parametrize(
+    "text,expected", ATTRIBUTION_CASES, ids=[c[0][:30] for c in ATTRIBUTION_CASES]
+)
 def test_attributions(text: str, expected: list) -> None:
     assert [a.source for a in extract_facts(text).attributions] == expected
 
@@ -348,16 +368,24 @@ def test_assign_speakers_looks_only_beside_each_quote() -> None:
     )
 
     names = ["Ann Lee", "Bo Park", "Cy Young", "Di Moss"]
-    plain = " ".join(f"“Point {i} stands,” said {names[i % 4]}. “It runs on.” Then “more {i},”"
-                     " she added." for i in range(200))
+    plain = " ".join(
+        f"“Point {i} stands,” said {names[i % 4]}. “It runs on.” Then “more {i},” she added."
+        for i in range(200)
+    )
     quotes = extract_quotes(plain)
     attributions = extract_attributions(plain, mask_quotes(plain, quotes))
     text = _CountingText(plain)
     _CountingText.copied = 0
     assign_speakers(text, quotes, attributions)
     assert len(quotes) == 600
-    assert [q.speaker for q in quotes[:6]] == ["Ann Lee", "Ann Lee", "she", "Bo Park", "Bo Park",
-                                               "she"]
+    assert [q.speaker for q in quotes[:6]] == [
+        "Ann Lee",
+        "Ann Lee",
+        "she",
+        "Bo Park",
+        "Bo Park",
+        "she",
+    ]
     assert _CountingText.copied <= len(plain)
 
 
@@ -377,18 +405,21 @@ def test_group_lookup_matches_a_scan_of_every_group() -> None:
         groups = _groups(pairs)
         at = _Locator([rr for rr, _ in groups])
         for pos in range(0, 360, 7):
-            scan = next((i for i, (rr, _) in enumerate(groups)
-                         if any(s <= pos < e for s, e in rr)), None)
+            scan = next(
+                (i for i, (rr, _) in enumerate(groups) if any(s <= pos < e for s, e in rr)), None
+            )
             assert at(pos) == scan
             end = pos + rng.randint(1, 30)
-            assert at.overlaps(pos, end) == any(s < end and pos < e for rr, _ in groups
-                                                for s, e in rr)
+            assert at.overlaps(pos, end) == any(
+                s < end and pos < e for rr, _ in groups for s, e in rr
+            )
 
 
 def test_facts_within_lists_each_texts_offsets_once() -> None:
     f = extract_facts("Prices rose 5% in May. “It hurts,” Tanaka said. Sales fell 3%. " * 20)
     assert f.within("numbers", [(0, 25), (60, 90)]) == [
-        n for n in f.numbers if 0 <= n.start < 25 or 60 <= n.start < 90]
+        n for n in f.numbers if 0 <= n.start < 25 or 60 <= n.start < 90
+    ]
     starts = f._starts["numbers"]
     f.within("numbers", [(100, 400)])
     assert f._starts["numbers"] is starts  # not rebuilt per lookup

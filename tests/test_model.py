@@ -130,9 +130,12 @@ def test_train_word_model_option(tmp_path: Path, capsys) -> None:
     model = read_model(out)
     assert model.lexical == {} and model.card["word_model_kinds"] == []
     assert not any(k.startswith("text/lexical/") for k in np.load(out / "weights.npz").files)
-    assert "Akasaka Palace" in clean(
-        (REPO / "examples" / "seeds" / "001_ecfab71ee9376318.txt").read_text(), model=model
-    ).body
+    assert (
+        "Akasaka Palace"
+        in clean(
+            (REPO / "examples" / "seeds" / "001_ecfab71ee9376318.txt").read_text(), model=model
+        ).body
+    )
     with pytest.raises(SystemExit) as exc:
         main([*args, "--word-model", "text,pdf"])
     assert exc.value.code == 2 and "unknown input kind(s): pdf" in capsys.readouterr().err

@@ -83,8 +83,9 @@ def read_only() -> Iterator[Callable[[Path], None]]:
 
 
 @pytest.mark.parametrize("journal", ["wal", "delete"])
-def test_profiles_changes_nothing_not_even_the_journal_mode(tmp_path: Path, capsys,
-                                                            journal: str) -> None:
+def test_profiles_changes_nothing_not_even_the_journal_mode(
+    tmp_path: Path, capsys, journal: str
+) -> None:
     path = tmp_path / "s.sqlite"
     expected = _make_store(path)
     with sqlite3.connect(path) as conn:  # a rollback-journal store (copied, or made elsewhere)
@@ -113,8 +114,9 @@ def test_profiles_on_read_only_storage(tmp_path: Path, capsys, read_only) -> Non
         assert profiles_json(store.profiles()) == expected
 
 
-def test_wal_store_with_its_wal_files_on_read_only_storage(tmp_path: Path, capsys,
-                                                           read_only) -> None:
+def test_wal_store_with_its_wal_files_on_read_only_storage(
+    tmp_path: Path, capsys, read_only
+) -> None:
     """A -wal (and -shm) beside the store, as a reader on writable storage leaves them: the
     store is read through them with locks, as SQLite allows on read-only storage."""
     folder = tmp_path / "ro"
@@ -224,8 +226,7 @@ def test_track_makes_a_zero_byte_file_a_new_store(tmp_path: Path, capsys) -> Non
 
 
 @pytest.mark.parametrize("content", [b"x", b"my notes\n" * 50])
-def test_track_refuses_a_file_that_is_not_sqlite(tmp_path: Path, capsys,
-                                                 content: bytes) -> None:
+def test_track_refuses_a_file_that_is_not_sqlite(tmp_path: Path, capsys, content: bytes) -> None:
     store = tmp_path / "s.sqlite"
     store.write_bytes(content)
     assert _track_into(tmp_path, store) == 2

@@ -81,8 +81,21 @@ def test_compiled_surrogate_test_agrees_with_the_encoder(monkeypatch) -> None:
     from cleaner import text as text_module
 
     rng = random.Random(3)
-    alphabet = ["a", "é", "ÿ", "€", "中", "\ud7ff", "\ud800", "\udbff", "\udc00", "\udfff",
-                "\ue000", "\U0001f600", "\ufffd"]
+    alphabet = [
+        "a",
+        "é",
+        "ÿ",
+        "€",
+        "中",
+        "\ud7ff",
+        "\ud800",
+        "\udbff",
+        "\udc00",
+        "\udfff",
+        "\ue000",
+        "\U0001f600",
+        "\ufffd",
+    ]
     samples = ["", "plain", "é" * 5]
     samples += [
         "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(3000)

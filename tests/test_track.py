@@ -61,8 +61,9 @@ def test_seed_004_bloomberg_matches_nothing(seed_reports):
 
 def test_seed_004_is_detected_as_bloomberg_copy():
     recs = [{"id": "004", "text": _body("004")}, {"id": "000", "text": _body("000")}]
-    reports = {r["id"]: r for r in track(recs, wires=[{"id": "001", "text": _body("001")}],
-                                         no_clean=True)}
+    reports = {
+        r["id"]: r for r in track(recs, wires=[{"id": "001", "text": _body("001")}], no_clean=True)
+    }
     assert reports["004"]["role"] == "wire" and reports["004"]["agency"] == "Bloomberg"
     assert reports["001"]["agency"] == "Reuters"
     assert reports["000"]["wire_ids"] == ["001"]
@@ -70,8 +71,10 @@ def test_seed_004_is_detected_as_bloomberg_copy():
 
 def test_seed_examples_found(seed_reports):
     def has(key, kind, wire_part):
-        return any(d["kind"] == kind and wire_part in d["wire_text"]
-                   for d in seed_reports[key]["discrepancies"])
+        return any(
+            d["kind"] == kind and wire_part in d["wire_text"]
+            for d in seed_reports[key]["discrepancies"]
+        )
 
     assert has("003", "hedge-dropped", "up to 5.5 million")
     assert has("002", "number-changed", "4% and 1%")
@@ -130,9 +133,11 @@ def test_raw_seed_004_keeps_its_bloomberg_byline_mark():
 
 # -- bad input ------------------------------------------------------------------------------------
 
-WIRE = ("TOKYO (Reuters) - The company said on Tuesday it would cut up to 500 jobs at its plant "
-        "in Osaka by 2026. Shares rose 3% after the announcement, the Nikkei reported. "
-        "(Reporting by A. Writer; Editing by B. Editor)")
+WIRE = (
+    "TOKYO (Reuters) - The company said on Tuesday it would cut up to 500 jobs at its plant "
+    "in Osaka by 2026. Shares rose 3% after the announcement, the Nikkei reported. "
+    "(Reporting by A. Writer; Editing by B. Editor)"
+)
 
 
 def test_empty_corpus_is_an_error():
@@ -147,8 +152,11 @@ def test_duplicate_ids_name_the_id():
 
 
 def test_record_without_text_fails_alone():
-    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}, {"id": "empty", "text": ""},
-            {"id": "r", "text": WIRE}]
+    recs = [
+        {"id": "w", "text": WIRE, "outlet": "reuters.com"},
+        {"id": "empty", "text": ""},
+        {"id": "r", "text": WIRE},
+    ]
     reports = {r["id"]: r for r in track(recs, no_clean=True)}
     assert "no text" in reports["empty"]["error"]
     assert reports["w"]["role"] == "wire"
@@ -170,16 +178,22 @@ def test_a_wire_that_says_rewrite_fails_its_record_even_when_also_in_the_corpus(
 
 
 def test_a_malformed_url_costs_its_record_the_site_not_the_batch():
-    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"},
-            {"id": "r", "text": WIRE.replace("500", "600"), "url": "http://[::1"}]
+    recs = [
+        {"id": "w", "text": WIRE, "outlet": "reuters.com"},
+        {"id": "r", "text": WIRE.replace("500", "600"), "url": "http://[::1"},
+    ]
     reports = {r["id"]: r for r in track(recs, no_clean=True)}
     assert reports["r"]["role"] == "rewrite" and reports["r"]["wire_ids"] == ["w"]
     assert "error" not in reports["r"]
 
 
 def test_a_record_whose_text_is_not_a_string_fails_alone():
-    recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}, {"id": "n", "text": 5},
-            {"id": "h", "html": ["<p>x</p>"]}, {"id": "r", "text": WIRE}]
+    recs = [
+        {"id": "w", "text": WIRE, "outlet": "reuters.com"},
+        {"id": "n", "text": 5},
+        {"id": "h", "html": ["<p>x</p>"]},
+        {"id": "r", "text": WIRE},
+    ]
     reports = {r["id"]: r for r in track(recs, no_clean=True)}
     assert reports["n"]["error"] == "n: 'text' is a number, not a string"
     assert reports["h"]["error"] == "h: 'html' is an array, not a string"
@@ -190,9 +204,11 @@ def test_cli_track_writes_report_and_exit_codes(tmp_path):
     from cleaner.cli import main
 
     corpus = tmp_path / "c.jsonl"
-    rows = [{"id": "w", "text": WIRE, "outlet": "reuters.com"},
-            {"id": "r", "text": WIRE.replace("500", "600"), "url": "https://www.example.com/a"},
-            {"id": "bad"}]
+    rows = [
+        {"id": "w", "text": WIRE, "outlet": "reuters.com"},
+        {"id": "r", "text": WIRE.replace("500", "600"), "url": "https://www.example.com/a"},
+        {"id": "bad"},
+    ]
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "rep.jsonl"
     store = tmp_path / "s.sqlite"
@@ -236,8 +252,10 @@ def test_cli_duplicate_ids_exit_2(tmp_path, capsys):
 def _rewrites(n: int) -> list[dict]:
     """A wire story and n rewrites of it, each changing one number (enough for the workers)."""
     recs = [{"id": "w", "text": WIRE, "outlet": "reuters.com"}]
-    recs += [{"id": f"r{i}", "text": WIRE.replace("500", str(600 + i)), "role": "rewrite"}
-             for i in range(n)]
+    recs += [
+        {"id": f"r{i}", "text": WIRE.replace("500", str(600 + i)), "role": "rewrite"}
+        for i in range(n)
+    ]
     return recs
 
 
@@ -275,8 +293,11 @@ def test_a_dying_tracking_worker_costs_its_article_not_the_run(monkeypatch):
 def test_a_published_date_that_does_not_exist_is_no_date(published: str) -> None:
     """One bad `published` stopped the whole run ("day is out of range for month")."""
     records = [
-        {"id": "x", "text": "The council said on Monday it would build a new bridge.",
-         "published": published},
+        {
+            "id": "x",
+            "text": "The council said on Monday it would build a new bridge.",
+            "published": published,
+        },
         {"id": "y", "text": "Other words about a different thing entirely, said the mayor."},
     ]
     reports = track(records, no_clean=True)
@@ -286,11 +307,16 @@ def test_a_published_date_that_does_not_exist_is_no_date(published: str) -> None
 
 # --------------------------------------------------------- report offsets (synthetic, no ../shared)
 
-_EDIT_WIRES = list(json.loads((Path(__file__).parent / "facts_cases" / "edits.json")
-                              .read_text(encoding="utf-8"))["wire"].values())
+_EDIT_WIRES = list(
+    json.loads((Path(__file__).parent / "facts_cases" / "edits.json").read_text(encoding="utf-8"))[
+        "wire"
+    ].values()
+)
 _WIRE = " ".join(_EDIT_WIRES[:8])
-_REWRITE = (" ".join(_EDIT_WIRES[:6]) + " The two leaders met for about 20 minutes, an aide said."
-            " Up to 300 protesters gathered outside.")
+_REWRITE = (
+    " ".join(_EDIT_WIRES[:6]) + " The two leaders met for about 20 minutes, an aide said."
+    " Up to 300 protesters gathered outside."
+)
 
 
 def _assert_quotes_match_offsets(report: dict, body: str, wires: dict[str, str]) -> None:
@@ -303,8 +329,9 @@ def _assert_quotes_match_offsets(report: dict, body: str, wires: dict[str, str])
 
 
 def test_added_claims_are_quoted_whole_with_their_hedge():
-    rep = track([{"id": "r", "text": _REWRITE}], wires=[{"id": "w", "text": _WIRE}],
-                no_clean=True)[0]
+    rep = track([{"id": "r", "text": _REWRITE}], wires=[{"id": "w", "text": _WIRE}], no_clean=True)[
+        0
+    ]
     claims = [d["rewrite_text"] for d in rep["discrepancies"] if d["kind"] == "claim-added"]
     assert claims == ["about 20 minutes", "Up to 300"]
     _assert_quotes_match_offsets(rep, _REWRITE, {"w": _WIRE})
@@ -319,9 +346,15 @@ def test_scores_words_counts_word_tokens_on_wires_and_rewrites_alike():
     """One meaning for every role (was: content terms on wires, all tokens on rewrites)."""
     unrelated = "Heavy rain closed three schools in the valley on Friday, the council said."
     texts = {"r": _REWRITE, "u": unrelated, "w": _WIRE}
-    reports = track([{"id": "r", "text": _REWRITE}, {"id": "u", "text": unrelated}],
-                    wires=[{"id": "w", "text": _WIRE}], no_clean=True)
-    assert [(r["id"], r["role"]) for r in reports] == [("r", "rewrite"), ("u", "rewrite"),
-                                                        ("w", "wire")]
+    reports = track(
+        [{"id": "r", "text": _REWRITE}, {"id": "u", "text": unrelated}],
+        wires=[{"id": "w", "text": _WIRE}],
+        no_clean=True,
+    )
+    assert [(r["id"], r["role"]) for r in reports] == [
+        ("r", "rewrite"),
+        ("u", "rewrite"),
+        ("w", "wire"),
+    ]
     for r in reports:
         assert r["scores"]["words"] == len(tokens(texts[r["id"]])), r["id"]

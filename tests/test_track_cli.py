@@ -52,11 +52,15 @@ def test_python_api_track_and_profiles_whatever_was_imported_first(tmp_path: Pat
 
 # -- a file named twice is read once ---------------------------------------------------------------
 
-WIRE_TEXT = ("TOKYO (Reuters) - Japan's central bank kept interest rates at 0.5 percent on "
-             "Tuesday, Governor Kazuo Ueda said, adding that inflation may slow to 2 percent "
-             "next year.")
-REWRITE_TEXT = ("Japan's central bank kept rates at 0.5 percent on Tuesday, Governor Kazuo Ueda "
-                "said, adding that inflation will slow to 3 percent next year. Markets were calm.")
+WIRE_TEXT = (
+    "TOKYO (Reuters) - Japan's central bank kept interest rates at 0.5 percent on "
+    "Tuesday, Governor Kazuo Ueda said, adding that inflation may slow to 2 percent "
+    "next year."
+)
+REWRITE_TEXT = (
+    "Japan's central bank kept rates at 0.5 percent on Tuesday, Governor Kazuo Ueda "
+    "said, adding that inflation will slow to 3 percent next year. Markets were calm."
+)
 
 
 def _corpus(tmp_path: Path) -> Path:
@@ -111,8 +115,9 @@ def test_a_wire_folder_inside_the_corpus_keeps_every_file_a_wire(tmp_path: Path)
     folder = _corpus(tmp_path)
     wires = folder / "wires"
     wires.mkdir()
-    (wires / "w2.txt").write_text("Plain text without any agency mark at all, said the mayor.",
-                                  encoding="utf-8")
+    (wires / "w2.txt").write_text(
+        "Plain text without any agency mark at all, said the mayor.", encoding="utf-8"
+    )
     reports = _run(tmp_path, str(folder), "--wire", str(wires))
     assert _roles(reports)["w2.txt"] == "wire"
     assert len(reports) == 3

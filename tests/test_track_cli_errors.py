@@ -93,8 +93,7 @@ def test_o_folder_is_refused_before_tracking(tmp_path: Path, corpus: Path, capsy
     assert not store.exists()
 
 
-def test_o_unwritable_folder_is_refused(tmp_path: Path, corpus: Path, monkeypatch,
-                                        capsys) -> None:
+def test_o_unwritable_folder_is_refused(tmp_path: Path, corpus: Path, monkeypatch, capsys) -> None:
     ro = tmp_path / "ro"
     ro.mkdir()
     store = tmp_path / "s.sqlite"
@@ -122,8 +121,9 @@ class _GoneStdout(io.StringIO):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def test_full_stdout_is_exit_2_and_leaves_the_store_alone(tmp_path: Path, corpus: Path,
-                                                         monkeypatch, capsys) -> None:
+def test_full_stdout_is_exit_2_and_leaves_the_store_alone(
+    tmp_path: Path, corpus: Path, monkeypatch, capsys
+) -> None:
     store = tmp_path / "s.sqlite"
     monkeypatch.setattr("sys.stdout", _FullStdout())
     assert track(corpus, "--store", str(store)) == 2
@@ -132,8 +132,9 @@ def test_full_stdout_is_exit_2_and_leaves_the_store_alone(tmp_path: Path, corpus
     assert not store.exists()
 
 
-def test_report_file_write_failure_leaves_the_store_alone(tmp_path: Path, corpus: Path,
-                                                          monkeypatch, capsys) -> None:
+def test_report_file_write_failure_leaves_the_store_alone(
+    tmp_path: Path, corpus: Path, monkeypatch, capsys
+) -> None:
     store = tmp_path / "s.sqlite"
     assert track(corpus, "--store", str(store), "-o", str(tmp_path / "a.jsonl")) == 0
     before = sqlite3.connect(store).execute("SELECT COUNT(*) FROM runs").fetchone()
@@ -186,8 +187,9 @@ def _wrong_mean() -> dict:
         (_wrong_mean, "'mean' has shape (10,), expected (11,)"),
     ],
 )
-def test_bad_model_is_one_line_naming_the_file(tmp_path: Path, corpus: Path, capsys,
-                                               content, message) -> None:
+def test_bad_model_is_one_line_naming_the_file(
+    tmp_path: Path, corpus: Path, capsys, content, message
+) -> None:
     model = tmp_path / "bad-model.json"
     if callable(content):
         content = json.dumps(content())
@@ -212,8 +214,9 @@ def test_wrong_shape_model_is_refused_at_load(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("column", ["discrepancies", "wire_ids"])
-def test_damaged_store_row_is_a_store_error(tmp_path: Path, corpus: Path, capsys,
-                                            column: str) -> None:
+def test_damaged_store_row_is_a_store_error(
+    tmp_path: Path, corpus: Path, capsys, column: str
+) -> None:
     store = tmp_path / "s.sqlite"
     assert track(corpus, "--store", str(store), "-o", str(tmp_path / "rep.jsonl")) == 0
     with sqlite3.connect(store) as conn:

@@ -43,8 +43,10 @@ def _check_offsets(report: dict, text: str, wire: str) -> None:
             assert text[d["rewrite_start"] : d["rewrite_end"]] == d["rewrite_text"]
         if d["wire_start"] is not None:
             assert wire[d["wire_start"] : d["wire_end"]] == d["wire_text"]
-    assert any(d["rewrite_start"] is not None and d["wire_start"] is not None
-               for d in report["discrepancies"])
+    assert any(
+        d["rewrite_start"] is not None and d["wire_start"] is not None
+        for d in report["discrepancies"]
+    )
     for s in report["wire_sentences"]:
         assert wire[s["start"] : s["end"]].strip() == wire[s["start"] : s["end"]] != ""
 
@@ -72,8 +74,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return {"jsonl": jsonl, "wire": wire, "txt": txt}
 
 
-def test_api_and_cli_agree_on_the_text_as_given(files: dict[str, Path], capsys,
-                                                monkeypatch) -> None:
+def test_api_and_cli_agree_on_the_text_as_given(
+    files: dict[str, Path], capsys, monkeypatch
+) -> None:
     records = [{"id": "w", "text": WIRE, "role": "wire"}, {"id": "r", "text": REWRITE}]
     given = {r["id"]: r for r in cleaner.track(records, no_clean=True)}
     _check_offsets(given["r"], REWRITE, WIRE)
@@ -94,8 +97,10 @@ def test_a_lone_surrogate_becomes_one_replacement_character(tmp_path: Path, caps
     rows = [{"id": "w", "text": WIRE + "\ud800", "role": "wire"}, {"id": "r", "text": REWRITE}]
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     reports = _cli([str(corpus)], capsys)  # was exit 2 for the whole run (UnicodeEncodeError)
-    assert reports["w"]["content_hash"] == hashlib.sha256(
-        (WIRE + "\ufffd").encode("utf-8")).hexdigest()
+    assert (
+        reports["w"]["content_hash"]
+        == hashlib.sha256((WIRE + "\ufffd").encode("utf-8")).hexdigest()
+    )
     _check_offsets(reports["r"], REWRITE, WIRE + "\ufffd")
 
 

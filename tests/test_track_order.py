@@ -14,8 +14,13 @@ import pytest
 from cleaner.track.index import WireIndex
 from cleaner.track.pipeline import track
 
-HELSINKI = (Path(__file__).resolve().parents[1].parent / "shared" / "reuse"
-            / "helsinki-syndication-2018" / "helsinki_articles.csv")
+HELSINKI = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "reuse"
+    / "helsinki-syndication-2018"
+    / "helsinki_articles.csv"
+)
 # The 40 Helsinki rows of the audit that found the defect (ids only; the text stays in shared/).
 AUDIT_IDS = (
     "6 35 57 77 106 113 125 163 171 231 241 252 258 285 290 291 292 295 308 316 375 428 502 524 "
@@ -31,8 +36,9 @@ def _word(i: int) -> str:
 
 def _story(first: int) -> list[str]:
     """Eight sentences of six made-up words each: 48 terms, one query's worth."""
-    return [" ".join(_word(first + 6 * s + j) for j in range(6)).capitalize() + "."
-            for s in range(8)]
+    return [
+        " ".join(_word(first + 6 * s + j) for j in range(6)).capitalize() + "." for s in range(8)
+    ]
 
 
 def _reworded(sentence: str) -> str:
@@ -79,9 +85,15 @@ def _helsinki(ids: list[str]) -> list[dict]:
     wanted = set(ids)
     with open(HELSINKI, newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["id"] in wanted]
-    return [{"id": f"h{r['id']}", "outlet": r["publisher"], "published": r["scrape_time"],
-             "text": "\n".join(p.strip() for p in r["text"].split(" ### ") if p.strip())}
-            for r in rows]
+    return [
+        {
+            "id": f"h{r['id']}",
+            "outlet": r["publisher"],
+            "published": r["scrape_time"],
+            "text": "\n".join(p.strip() for p in r["text"].split(" ### ") if p.strip()),
+        }
+        for r in rows
+    ]
 
 
 def test_helsinki_reports_do_not_depend_on_input_order() -> None:

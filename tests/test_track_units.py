@@ -81,8 +81,11 @@ def test_split_sentences_offsets_and_abbreviations():
     text = "U.S. President Trump met Mr. Putin. They talked for 2 hours!\n“It was good,” he said."
     spans = split_sentences(text)
     got = [text[s:e] for s, e in spans]
-    assert got == ["U.S. President Trump met Mr. Putin.", "They talked for 2 hours!",
-                   "“It was good,” he said."]
+    assert got == [
+        "U.S. President Trump met Mr. Putin.",
+        "They talked for 2 hours!",
+        "“It was good,” he said.",
+    ]
 
 
 def test_align_kinds_and_wire_status():
@@ -115,9 +118,14 @@ def _wires(n: int) -> list[tuple[str, str]]:
     # Distinct synthetic wires: each has its own rare tokens (names, numbers).
     out = []
     for i in range(n):
-        out.append((f"w{i:03d}", f"Minister Aalto{i} said the fund{i} would pay {100 + i} million "
-                    f"euros to region{i} farmers. The plan{i} starts in {1990 + i}. Critics of "
-                    f"Aalto{i} said region{i} needed more than fund{i} offered."))
+        out.append(
+            (
+                f"w{i:03d}",
+                f"Minister Aalto{i} said the fund{i} would pay {100 + i} million "
+                f"euros to region{i} farmers. The plan{i} starts in {1990 + i}. Critics of "
+                f"Aalto{i} said region{i} needed more than fund{i} offered.",
+            )
+        )
     return out
 
 
@@ -125,12 +133,15 @@ def test_index_finds_copy_and_paraphrase_not_others():
     idx = WireIndex().extend(_wires(300))
     copy = dict(_wires(300))["w123"]
     assert idx.candidates(copy, k=1)[0].wire_id == "w123"
-    para = ("Region123 farmers will get 223 million euros from fund123, minister Aalto123 "
-            "announced; plan123 begins in 2113.")
+    para = (
+        "Region123 farmers will get 223 million euros from fund123, minister Aalto123 "
+        "announced; plan123 begins in 2113."
+    )
     cands = idx.candidates(para, k=3)
     assert cands[0].wire_id == "w123" and cands[0].containment < 0.2
     assert idx.candidates("Nothing to do with any of this at all, truly.", k=3) == [] or all(
-        c.score < 0.1 for c in idx.candidates("Nothing to do with any of this at all.", k=3))
+        c.score < 0.1 for c in idx.candidates("Nothing to do with any of this at all.", k=3)
+    )
 
 
 def test_index_query_touches_few_wires():
@@ -143,7 +154,13 @@ def test_index_query_touches_few_wires():
 
 def test_terms_stem_and_drop_stopwords():
     assert terms("China's tariffs were 12% of the 2028-2033 deal") == [
-        "china", "tariff", "12", "2028", "2033", "deal"]
+        "china",
+        "tariff",
+        "12",
+        "2028",
+        "2033",
+        "deal",
+    ]
 
 
 def test_model_roundtrip_and_hash_check(tmp_path):
@@ -166,12 +183,25 @@ def _examples() -> list[dict]:
     out = []
     for i, (wid, text) in enumerate(wires):
         other = wires[(i + 3) % 6][1]
-        out.append({"rewrite": {"id": f"c{i}", "text": text}, "wires": [{"id": wid, "text": text}],
-                    "label": "wholly"})
+        out.append(
+            {
+                "rewrite": {"id": f"c{i}", "text": text},
+                "wires": [{"id": wid, "text": text}],
+                "label": "wholly",
+            }
+        )
         half = text.split(". ")[0] + ". " + other.split(". ")[1]
         out.append({"rewrite": {"id": f"p{i}", "text": half}, "wires": [wid], "label": "partially"})
-        out.append({"rewrite": {"id": f"n{i}", "text": "The orchestra played Sibelius in Turku "
-                                f"for the {i}th time."}, "wires": [wid], "label": "non"})
+        out.append(
+            {
+                "rewrite": {
+                    "id": f"n{i}",
+                    "text": f"The orchestra played Sibelius in Turku for the {i}th time.",
+                },
+                "wires": [wid],
+                "label": "non",
+            }
+        )
     return out
 
 

@@ -280,8 +280,17 @@ def _emit(
     for m in blocks:
         if m.a > pos:
             _add(al, s, pos, m.a, "rewrite", wid, wstart, wend, sim)
-        _add(al, s, m.a, m.a + m.size, "verbatim", wid, wtoks[m.b][1],
-             wtoks[m.b + m.size - 1][2], sim)
+        _add(
+            al,
+            s,
+            m.a,
+            m.a + m.size,
+            "verbatim",
+            wid,
+            wtoks[m.b][1],
+            wtoks[m.b + m.size - 1][2],
+            sim,
+        )
         pos = m.a + m.size
     if pos < len(a):
         _add(al, s, pos, len(a), "rewrite", wid, wstart, wend, sim)

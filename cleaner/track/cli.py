@@ -24,22 +24,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "track",
         help="match rewrites to wire stories, align them, report changed facts",
-        description="Write one JSON report per article (rewrites and wires). " + __doc__.split(
-            "\n\n")[1],
+        description="Write one JSON report per article (rewrites and wires). "
+        + __doc__.split("\n\n")[1],
     )
-    p.add_argument("corpus", nargs="+", metavar="CORPUS",
-                   help="files, folders or JSONL of scrapes; '-' for stdin")
-    p.add_argument("--wire", action="append", default=[], metavar="PATH",
-                   help="wire originals (repeatable); others are detected from agency marks")
+    p.add_argument(
+        "corpus",
+        nargs="+",
+        metavar="CORPUS",
+        help="files, folders or JSONL of scrapes; '-' for stdin",
+    )
+    p.add_argument(
+        "--wire",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="wire originals (repeatable); others are detected from agency marks",
+    )
     p.add_argument("--store", metavar="FILE", help="add the reports to this profile store")
-    p.add_argument("--no-clean", action="store_true",
-                   help="the text is already the article body (offsets refer to it as given)")
-    p.add_argument("-o", "--output", default="-", metavar="FILE",
-                   help="report JSONL (default stdout); written whole or not at all")
+    p.add_argument(
+        "--no-clean",
+        action="store_true",
+        help="the text is already the article body (offsets refer to it as given)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="report JSONL (default stdout); written whole or not at all",
+    )
     p.add_argument("--model", metavar="FILE", help="derivation weights (default: shipped)")
     p.add_argument("--parallel", type=int, default=1, metavar="N", help="worker processes")
-    p.add_argument("--with-body", action="store_true",
-                   help="add each article's body, the text the offsets refer to, to its report")
+    p.add_argument(
+        "--with-body",
+        action="store_true",
+        help="add each article's body, the text the offsets refer to, to its report",
+    )
     p.set_defaults(func=cmd_track)
 
     q = subparsers.add_parser("profiles", help="print the outlet profiles of a store")
@@ -50,10 +70,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     d = subparsers.add_parser("derive", help="the derivation model (wholly/partially/non)")
     dsub = d.add_subparsers(dest="derive_command", metavar="ACTION")
     t = dsub.add_parser("train", help="train derivation weights from labelled examples")
-    t.add_argument("examples", metavar="EXAMPLES.jsonl",
-                   help='lines {"rewrite": ID|{"id","text"}, "wires": [ID|{...}], "label": ...}')
-    t.add_argument("--corpus", nargs="*", default=[], metavar="PATH",
-                   help="records that example ids refer to (JSONL, files, folders)")
+    t.add_argument(
+        "examples",
+        metavar="EXAMPLES.jsonl",
+        help='lines {"rewrite": ID|{"id","text"}, "wires": [ID|{...}], "label": ...}',
+    )
+    t.add_argument(
+        "--corpus",
+        nargs="*",
+        default=[],
+        metavar="PATH",
+        help="records that example ids refer to (JSONL, files, folders)",
+    )
     t.add_argument("-o", "--output", required=True, metavar="FILE", help="weights JSON to write")
     t.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
     t.set_defaults(func=cmd_derive_train)
@@ -194,8 +222,9 @@ def cmd_track(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
-def _write_report(output: _ReportOutput, lines: list[str], reports: list[dict],
-                  store: str | None) -> int:
+def _write_report(
+    output: _ReportOutput, lines: list[str], reports: list[dict], store: str | None
+) -> int:
     """Report first, store last: a report that cannot be written leaves the store untouched.
     An existing store is opened (and so checked) before anything reaches a stream; a new one is
     created only after the report is out."""
@@ -229,8 +258,10 @@ def _write_failed(output: _ReportOutput, exc: OSError) -> int:
     """One line for a report that could not be written (disk full, ...); stdout is pointed at
     /dev/null so the flush at exit does not fail again."""
     where = "stdout" if output.target is None else output.path
-    print(f"cleaner track: cannot write the report to {where} ({exc.strerror or exc})",
-          file=sys.stderr)
+    print(
+        f"cleaner track: cannot write the report to {where} ({exc.strerror or exc})",
+        file=sys.stderr,
+    )
     if output.target is None:
         discard_stdout()
     return EXIT_USAGE
@@ -272,6 +303,7 @@ def cmd_derive_train(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"cleaner derive train: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {args.output} (sha256 {sha}, {model.meta_['examples']} examples)",
-          file=sys.stderr)
+    print(
+        f"wrote {args.output} (sha256 {sha}, {model.meta_['examples']} examples)", file=sys.stderr
+    )
     return EXIT_OK

@@ -98,8 +98,9 @@ def compare_article(
 
     found: list[Discrepancy] = []
     for r_ranges, w_ranges in groups:
-        found += compare_sides(Side(rf, r_ranges), Side(wf, w_ranges), rdate, wdate,
-                               quotes=False, supported=supported)
+        found += compare_sides(
+            Side(rf, r_ranges), Side(wf, w_ranges), rdate, wdate, quotes=False, supported=supported
+        )
     whole = Side(wf, [(0, len(wire))])
     narrative = " " + " ".join(quote_keys(wire)) + " "
     pool = wire_pool(wf.quotes)
@@ -108,8 +109,9 @@ def compare_article(
     group_at = _Locator([rr for rr, _ in groups])
     for q in rf.quotes:
         g = group_at(q.start)
-        found += judge_quotes([q], wf.quotes, whole, narrative, set() if g is None else local[g],
-                              pool=pool)
+        found += judge_quotes(
+            [q], wf.quotes, whole, narrative, set() if g is None else local[g], pool=pool
+        )
     found += _uncovered_claims(rf, wf, group_at, supported)
     return _finish(found)
 
@@ -143,8 +145,9 @@ def _facts_cached(text: str) -> Facts:
     return extract_facts(text)
 
 
-def _uncovered_claims(rf: Facts, wf: Facts, covered: _Locator,
-                      supported: Callable[[Number], bool]) -> list[Discrepancy]:
+def _uncovered_claims(
+    rf: Facts, wf: Facts, covered: _Locator, supported: Callable[[Number], bool]
+) -> list[Discrepancy]:
     """claim-added for rewrite sentences outside every pair: each salient number the wire
     never states, and each named attribution to a source the wire never mentions."""
     wire_stems = content_stems(wf.tokens)
@@ -155,9 +158,16 @@ def _uncovered_claims(rf: Facts, wf: Facts, covered: _Locator,
         for n in rf.within("numbers", [(s, e)]):
             if n.salient and not supported(n):
                 ns, ne = n.span  # the claim as written, hedge included ("about 20 minutes")
-                out.append(Discrepancy("claim-added", rf.text[ns:ne], "",
-                                       f"'{rf.text[ns:ne]}' is in no aligned span and not in "
-                                       "the wire", ns, ne))
+                out.append(
+                    Discrepancy(
+                        "claim-added",
+                        rf.text[ns:ne],
+                        "",
+                        f"'{rf.text[ns:ne]}' is in no aligned span and not in the wire",
+                        ns,
+                        ne,
+                    )
+                )
         for a in rf.within("attributions", [(s, e)]):
             if is_pronoun(a.source):
                 continue
@@ -166,9 +176,16 @@ def _uncovered_claims(rf: Facts, wf: Facts, covered: _Locator,
             keys = source_keys(a.source)
             if keys and keys <= wire_stems:
                 continue
-            out.append(Discrepancy("claim-added", rf.text[a.start : a.end], "",
-                                   f"attributed to '{a.source}', whom the wire never cites",
-                                   a.start, a.end))
+            out.append(
+                Discrepancy(
+                    "claim-added",
+                    rf.text[a.start : a.end],
+                    "",
+                    f"attributed to '{a.source}', whom the wire never cites",
+                    a.start,
+                    a.end,
+                )
+            )
     return out
 
 
@@ -211,8 +228,10 @@ def _groups(pairs: list[Pair]) -> list[tuple[list[tuple[int, int]], list[tuple[i
     members: dict[int, list[Pair]] = {}
     for i, p in enumerate(pairs):
         members.setdefault(find(i), []).append(p)
-    groups = [(_merge([(p[0], p[1]) for p in ps]), _merge([(p[2], p[3]) for p in ps]))
-              for ps in members.values()]
+    groups = [
+        (_merge([(p[0], p[1]) for p in ps]), _merge([(p[2], p[3]) for p in ps]))
+        for ps in members.values()
+    ]
     return sorted(groups)
 
 
@@ -250,7 +269,12 @@ def _finish(found: list[Discrepancy]) -> list[Discrepancy]:
             continue
         seen.add(key)
         out.append(d)
-    out.sort(key=lambda d: (
-        -1 if d.rewrite_start is None else d.rewrite_start, d.kind,
-        -1 if d.wire_start is None else d.wire_start, d.detail))
+    out.sort(
+        key=lambda d: (
+            -1 if d.rewrite_start is None else d.rewrite_start,
+            d.kind,
+            -1 if d.wire_start is None else d.wire_start,
+            d.detail,
+        )
+    )
     return out

@@ -85,8 +85,12 @@ def _clause_stems(side: Side, pos: int) -> set[str]:
 def _stems_without_facts(side: Side, s: int, e: int) -> set[str]:
     """Content stems of text[s:e] leaving out numbers, dates and hedges themselves."""
     f = side.facts
-    skip = [(x.start, x.end) for group in (f.numbers, f.dates, f.hedges) for x in group
-            if s <= x.start < e]
+    skip = [
+        (x.start, x.end)
+        for group in (f.numbers, f.dates, f.hedges)
+        for x in group
+        if s <= x.start < e
+    ]
     return content_stems(side.tokens_between(s, e), skip)
 
 
@@ -119,8 +123,14 @@ def _numbers(r: Side, w: Side, supported: Callable[[Number], bool] | None) -> li
         pending = w.numbers if exact else w_left
         w_left = []
         for wn in pending:
-            hit = next((rn for rn in r_left if same_unit(rn, wn) and (
-                rn.value == wn.value if exact else same_value(rn, wn))), None)
+            hit = next(
+                (
+                    rn
+                    for rn in r_left
+                    if same_unit(rn, wn) and (rn.value == wn.value if exact else same_value(rn, wn))
+                ),
+                None,
+            )
             if hit is None:
                 w_left.append(wn)
             else:
@@ -130,10 +140,23 @@ def _numbers(r: Side, w: Side, supported: Callable[[Number], bool] | None) -> li
         why = hedges_conflict(wn, rn)
         if why:
             where = "before" if (wn.hedge_start or 0) < wn.start else "after"
-            detail = (f"hedge '{wn.hedge}' {where} '{wn.text}' dropped" if why == "dropped"
-                      else f"hedge '{wn.hedge}' on '{wn.text}' became '{rn.hedge}'")
-            out.append(_d("hedge-dropped", r, *rn.span, w, *wn.span,
-                          detail, rtext=rn.shown, wtext=wn.shown))
+            detail = (
+                f"hedge '{wn.hedge}' {where} '{wn.text}' dropped"
+                if why == "dropped"
+                else f"hedge '{wn.hedge}' on '{wn.text}' became '{rn.hedge}'"
+            )
+            out.append(
+                _d(
+                    "hedge-dropped",
+                    r,
+                    *rn.span,
+                    w,
+                    *wn.span,
+                    detail,
+                    rtext=rn.shown,
+                    wtext=wn.shown,
+                )
+            )
     # Several wire numbers merged into their sum: "4% and 1% of processing" -> "5% combined".
     for rn in list(r_left):
         group = _summands(rn, w_left)
@@ -156,23 +179,51 @@ def _numbers(r: Side, w: Side, supported: Callable[[Number], bool] | None) -> li
         if best is not None and best_score >= 0.3:
             w_left.remove(wn)
             r_left.remove(best)
-            out.append(_d("number-changed", r, *best.span, w, *wn.span,
-                          f"'{wn.shown}' became '{best.shown}'" + _measure_note(r, w, wn, best),
-                          rtext=best.shown, wtext=wn.shown))
+            out.append(
+                _d(
+                    "number-changed",
+                    r,
+                    *best.span,
+                    w,
+                    *wn.span,
+                    f"'{wn.shown}' became '{best.shown}'" + _measure_note(r, w, wn, best),
+                    rtext=best.shown,
+                    wtext=wn.shown,
+                )
+            )
     for wn in w_left:
         if not wn.salient or wn.kind == "year":
             continue  # a dropped year is background more often than a changed fact
         carriers = _carriers(_clause_stems(w, wn.start), r, CARRIED_CLAUSE, 3)
         if carriers:
             cs, ce = _clause(w, wn.start)
-            out.append(_d("number-dropped", r, *carriers[0], w, *wn.span,
-                          f"'{wn.shown}' missing; the rewrite keeps the rest of "
-                          f"'{_clip(w.text[cs:ce])}'", rtext="", wtext=wn.shown))
+            out.append(
+                _d(
+                    "number-dropped",
+                    r,
+                    *carriers[0],
+                    w,
+                    *wn.span,
+                    f"'{wn.shown}' missing; the rewrite keeps the rest of '{_clip(w.text[cs:ce])}'",
+                    rtext="",
+                    wtext=wn.shown,
+                )
+            )
     for rn in r_left:
         if rn.salient and not (supported and supported(rn)):
-            out.append(_d("claim-added", r, *rn.span, w, w.start, w.end,
-                          f"'{rn.shown}' is not in the aligned wire text", rtext=rn.shown,
-                          wtext=""))
+            out.append(
+                _d(
+                    "claim-added",
+                    r,
+                    *rn.span,
+                    w,
+                    w.start,
+                    w.end,
+                    f"'{rn.shown}' is not in the aligned wire text",
+                    rtext=rn.shown,
+                    wtext="",
+                )
+            )
     return out
 
 
@@ -221,8 +272,17 @@ def _sum_changed(r: Side, w: Side, rn: Number, group: list[Number]) -> Discrepan
     detail = f"'{parts}'" + (f" of {w_what}" if w_what else "") + f" combined into '{rn.shown}'"
     if _differs(w_what, r_what):
         detail += f"; the rewrite counts it as {r_what}, the wire as {w_what}"
-    return _d("number-changed", r, *rn.span, w, group[0].start, group[-1].end, detail,
-              rtext=rn.shown, wtext=w.text[group[0].start : group[-1].end])
+    return _d(
+        "number-changed",
+        r,
+        *rn.span,
+        w,
+        group[0].start,
+        group[-1].end,
+        detail,
+        rtext=rn.shown,
+        wtext=w.text[group[0].start : group[-1].end],
+    )
 
 
 def _measure_note(r: Side, w: Side, wn: Number, rn: Number) -> str:
@@ -258,9 +318,20 @@ def _dates(r: Side, w: Side, rdate: dt.date | None, wdate: dt.date | None) -> li
         if best is None or best_score < 0.3:
             continue
         r_left.remove(best)
-        out.append(_d("number-changed", r, best.start, best.end, w, wd.start, wd.end,
-                      f"date {show_date(wd, wdate)} became {show_date(best, rdate)}",
-                      rtext=best.text, wtext=wd.text))
+        out.append(
+            _d(
+                "number-changed",
+                r,
+                best.start,
+                best.end,
+                w,
+                wd.start,
+                wd.end,
+                f"date {show_date(wd, wdate)} became {show_date(best, rdate)}",
+                rtext=best.text,
+                wtext=wd.text,
+            )
+        )
     return out
 
 
@@ -279,8 +350,9 @@ def _modal_hedges(r: Side, w: Side) -> list[Discrepancy]:
         ws_, we_ = w.sentence_at(h.start)
         sentence = content_stems(w.tokens_between(ws_, we_))
         for s, e, stems in r.sentences():
-            if not _kept(scope, stems, SCOPE_KEPT) or not _kept(sentence, stems,
-                                                                 CARRIED_SENTENCE, 3):
+            if not _kept(scope, stems, SCOPE_KEPT) or not _kept(
+                sentence, stems, CARRIED_SENTENCE, 3
+            ):
                 continue
             # Any hedge before or among the scope's words counts ("plans for both countries to
             # coordinate ..., and provide"); a weak one ("would", "if") only close before them.
@@ -291,9 +363,20 @@ def _modal_hedges(r: Side, w: Side) -> list[Discrepancy]:
                 for m in ANY_HEDGE.finditer(r.text, s, hits[-1].end)
             ):
                 scope_end = scope_toks[-1].end if scope_toks else h.end
-                out.append(_d("hedge-dropped", r, s, e, w, h.start, scope_end,
-                              f"hedge '{h.text}' before '{_clip(w.text[h.end:scope_end])}' "
-                              "dropped", rtext=r.text[s:e], wtext=w.text[h.start : scope_end]))
+                out.append(
+                    _d(
+                        "hedge-dropped",
+                        r,
+                        s,
+                        e,
+                        w,
+                        h.start,
+                        scope_end,
+                        f"hedge '{h.text}' before '{_clip(w.text[h.end : scope_end])}' dropped",
+                        rtext=r.text[s:e],
+                        wtext=w.text[h.start : scope_end],
+                    )
+                )
             break
     return out
 
@@ -318,23 +401,53 @@ def _attributions(r: Side, w: Side) -> list[Discrepancy]:
         if not carriers:
             continue
         # Only attributions in the rewrite sentence that carries the claim can replace it.
-        here = [(i, ra) for i, ra in enumerate(r.attributions)
-                if any(cs <= ra.start < ce for cs, ce in carriers)]
+        here = [
+            (i, ra)
+            for i, ra in enumerate(r.attributions)
+            if any(cs <= ra.start < ce for cs, ce in carriers)
+        ]
         if any(is_pronoun(ra.source) for _, ra in here):
             continue  # "he said": cannot tell who
-        other = next(((i, ra) for i, ra in here if i not in used and not any(
-            same_source(ra.source, x.source) for x in w.attributions)), None)
+        other = next(
+            (
+                (i, ra)
+                for i, ra in here
+                if i not in used
+                and not any(same_source(ra.source, x.source) for x in w.attributions)
+            ),
+            None,
+        )
         if other is not None:
             used.add(other[0])
             ra = other[1]
-            out.append(_d("attribution-changed", r, ra.source_start, ra.source_end, w,
-                          wa.source_start, wa.source_end,
-                          f"attributed to '{ra.source}' instead of '{wa.source}'",
-                          rtext=ra.source, wtext=wa.source))
+            out.append(
+                _d(
+                    "attribution-changed",
+                    r,
+                    ra.source_start,
+                    ra.source_end,
+                    w,
+                    wa.source_start,
+                    wa.source_end,
+                    f"attributed to '{ra.source}' instead of '{wa.source}'",
+                    rtext=ra.source,
+                    wtext=wa.source,
+                )
+            )
         elif not here:
-            out.append(_d("attribution-dropped", r, *carriers[0], w, wa.start, wa.end,
-                          f"attribution to '{wa.source}' dropped", rtext="",
-                          wtext=w.text[wa.start : wa.end]))
+            out.append(
+                _d(
+                    "attribution-dropped",
+                    r,
+                    *carriers[0],
+                    w,
+                    wa.start,
+                    wa.end,
+                    f"attribution to '{wa.source}' dropped",
+                    rtext="",
+                    wtext=w.text[wa.start : wa.end],
+                )
+            )
     return out
 
 
@@ -352,8 +465,9 @@ def _entities(r: Side, w: Side) -> list[Discrepancy]:
         return []
     if not any(t.cap and t.key not in r_keys for t in wt):
         return []
-    ops = difflib.SequenceMatcher(None, [t.key for t in wt], [t.key for t in rt],
-                                  autojunk=False).get_opcodes()
+    ops = difflib.SequenceMatcher(
+        None, [t.key for t in wt], [t.key for t in rt], autojunk=False
+    ).get_opcodes()
     out = []
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag != "replace" or i2 - i1 > 4 or j2 - j1 > 4:
@@ -364,8 +478,9 @@ def _entities(r: Side, w: Side) -> list[Discrepancy]:
         if not all(t.cap or len(t.key) <= 3 for t in wseg + rseg):
             continue
         before = ops[k - 1][2] - ops[k - 1][1] if k and ops[k - 1][0] == "equal" else 0
-        after = ops[k + 1][2] - ops[k + 1][1] if k + 1 < len(ops) and ops[k + 1][0] == "equal" \
-            else 0
+        after = (
+            ops[k + 1][2] - ops[k + 1][1] if k + 1 < len(ops) and ops[k + 1][0] == "equal" else 0
+        )
         if max(before, after) < 2 or min(before, after) < 1 and not (i1 == 0 or i2 == len(wt)):
             continue
         if any(t.key in w_keys for t in rseg) or any(t.key in r_keys for t in wseg):
@@ -376,8 +491,20 @@ def _entities(r: Side, w: Side) -> list[Discrepancy]:
         rname = r.text[rseg[0].start : rseg[-1].end]
         if same_name(wname, rname) or _named_in(rname, wt) or _named_in(wname, rt):
             continue
-        out.append(_d("entity-changed", r, rseg[0].start, rseg[-1].end, w, wseg[0].start,
-                      wseg[-1].end, f"'{wname}' became '{rname}'", rtext=rname, wtext=wname))
+        out.append(
+            _d(
+                "entity-changed",
+                r,
+                rseg[0].start,
+                rseg[-1].end,
+                w,
+                wseg[0].start,
+                wseg[-1].end,
+                f"'{wname}' became '{rname}'",
+                rtext=rname,
+                wtext=wname,
+            )
+        )
     return out
 
 
@@ -397,8 +524,19 @@ def _clip(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
-def _d(kind: str, r: Side, rs: int | None, re_: int | None, w: Side, ws: int | None,
-       we: int | None, detail: str, *, rtext: str, wtext: str) -> Discrepancy:
+def _d(
+    kind: str,
+    r: Side,
+    rs: int | None,
+    re_: int | None,
+    w: Side,
+    ws: int | None,
+    we: int | None,
+    detail: str,
+    *,
+    rtext: str,
+    wtext: str,
+) -> Discrepancy:
     """A discrepancy whose non-empty texts are exactly the slices its offsets name."""
     if rtext and rs is not None and re_ is not None:
         rtext = r.text[rs:re_]

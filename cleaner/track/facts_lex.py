@@ -149,9 +149,7 @@ def tokens(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         s, e = m.span()
         gap = text[pos:s]
-        if gap != " " and (
-            "\n" in gap or (_TERMINAL.search(gap) and not _abbreviation(prev, gap))
-        ):
+        if gap != " " and ("\n" in gap or (_TERMINAL.search(gap) and not _abbreviation(prev, gap))):
             sentence_start = True
         w = m.group()
         k, stem = _key_stem(w)

@@ -142,8 +142,9 @@ def extract_facts(text: str) -> Facts:
         Entity(text[toks[i].start : toks[j - 1].end], toks[i].start, toks[j - 1].end)
         for i, j in name_runs(toks)
     ]
-    return Facts(text, numbers, dates, hedges, quotes, attributions, entities, sentences(text),
-                 toks)
+    return Facts(
+        text, numbers, dates, hedges, quotes, attributions, entities, sentences(text), toks
+    )
 
 
 def _inside(items: list, starts: list[int], ranges: list[tuple[int, int]]) -> list:
@@ -159,8 +160,19 @@ def _inside(items: list, starts: list[int], ranges: list[tuple[int, int]]) -> li
 class Side:
     """One side of a comparison: the facts of a whole text restricted to some spans of it."""
 
-    __slots__ = ("facts", "ranges", "numbers", "dates", "hedges", "quotes", "attributions",
-                 "tokens", "stems", "text", "_sentences")
+    __slots__ = (
+        "facts",
+        "ranges",
+        "numbers",
+        "dates",
+        "hedges",
+        "quotes",
+        "attributions",
+        "tokens",
+        "stems",
+        "text",
+        "_sentences",
+    )
 
     def __init__(self, facts: Facts, ranges: list[tuple[int, int]]) -> None:
         self.facts = facts
@@ -168,8 +180,7 @@ class Side:
         self.ranges = ranges
         self.numbers: list[Number] = facts.within("numbers", ranges)
         self.dates: list[DateRef] = facts.within("dates", ranges)
-        self.hedges: list[Hedge] = [h for h in facts.within("hedges", ranges)
-                                    if h.kind == "modal"]
+        self.hedges: list[Hedge] = [h for h in facts.within("hedges", ranges) if h.kind == "modal"]
         self.quotes: list[Quote] = facts.within("quotes", ranges)
         self.attributions: list[Attribution] = facts.within("attributions", ranges)
         self.tokens: list[Token] = facts.within("tokens", ranges)

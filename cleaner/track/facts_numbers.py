@@ -21,8 +21,10 @@ _WORD_VALUES: dict[str, float] = {
     )
 }
 _WORD_VALUES.update(
-    {w: float(10 * (i + 2)) for i, w in enumerate(
-        "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+    {
+        w: float(10 * (i + 2))
+        for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+    }
 )
 _WORD_VALUES.update({"dozen": 12.0, "a dozen": 12.0, "a": 1.0, "an": 1.0})
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -33,27 +35,90 @@ _WORDNUM = (
     r"|an?(?=\s+(?:hundred|thousand|million|billion|trillion)\b))"
 )
 _SCALES: dict[str, float] = {
-    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
-    "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12,
-    "crore": 1e7, "lakh": 1e5,
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bln": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "trn": 1e12,
+    "crore": 1e7,
+    "lakh": 1e5,
 }
 _CURRENCY_SYMBOLS: dict[str, str] = {
-    "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD",
-    "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "nz$": "NZD", "hk$": "HKD",
-    "s$": "SGD", "r$": "BRL", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY|CNY",
-    "jpy": "JPY", "cny": "CNY", "rmb": "CNY", "₹": "INR", "inr": "INR",
+    "$": "USD",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "usd": "USD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "cad": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "s$": "SGD",
+    "r$": "BRL",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "¥": "JPY|CNY",
+    "jpy": "JPY",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "₹": "INR",
+    "inr": "INR",
 }
 _CURRENCY_WORDS: dict[str, str] = {
-    "dollar": "USD", "euro": "EUR", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
-    "pound": "GBP", "sterling": "GBP", "rupee": "INR", "rouble": "RUB", "ruble": "RUB",
-    "won": "KRW", "franc": "CHF", "ringgit": "MYR", "baht": "THB", "peso": "MXN", "real": "BRL",
-    "reais": "BRL", "lira": "TRY", "rand": "ZAR",
+    "dollar": "USD",
+    "euro": "EUR",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "rupee": "INR",
+    "rouble": "RUB",
+    "ruble": "RUB",
+    "won": "KRW",
+    "franc": "CHF",
+    "ringgit": "MYR",
+    "baht": "THB",
+    "peso": "MXN",
+    "real": "BRL",
+    "reais": "BRL",
+    "lira": "TRY",
+    "rand": "ZAR",
 }
 _UNIT_WORDS: dict[str, str] = {
-    "ton": "t", "tonne": "t", "metric ton": "t", "mt": "t", "barrel": "bbl", "bpd": "bbl",
-    "kilogram": "kg", "kilometre": "km", "kilometer": "km", "metre": "m", "meter": "m",
-    "megawatt": "MW", "mw": "MW", "gigawatt": "GW", "gw": "GW", "cubic meter": "m3",
-    "cubic metre": "m3", "litre": "l", "liter": "l",
+    "ton": "t",
+    "tonne": "t",
+    "metric ton": "t",
+    "mt": "t",
+    "barrel": "bbl",
+    "bpd": "bbl",
+    "kilogram": "kg",
+    "kilometre": "km",
+    "kilometer": "km",
+    "metre": "m",
+    "meter": "m",
+    "megawatt": "MW",
+    "mw": "MW",
+    "gigawatt": "GW",
+    "gw": "GW",
+    "cubic meter": "m3",
+    "cubic metre": "m3",
+    "litre": "l",
+    "liter": "l",
 }
 _UNITS = (
     r"(?:metric\s+)?tons?|tonnes?|mt|barrels?|bpd|kg|kilograms?|km|kilomet(?:re|er)s?|miles?|"
@@ -78,22 +143,53 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _HEDGES: dict[str, str] = {
-    "up to": "upper", "as many as": "upper", "as much as": "upper", "as high as": "upper",
-    "at most": "upper", "no more than": "upper", "not more than": "upper", "less than": "upper",
-    "fewer than": "upper", "under": "upper", "below": "upper", "just under": "upper",
-    "well under": "upper", "nearly": "near", "almost": "near", "about": "approx",
-    "around": "approx", "roughly": "approx", "approximately": "approx", "approx.": "approx",
-    "some": "approx", "circa": "approx", "close to": "approx", "an estimated": "approx",
-    "estimated": "approx", "~": "approx", "more than": "lower", "over": "lower",
-    "at least": "lower", "above": "lower", "upwards of": "lower", "in excess of": "lower",
-    "just over": "lower", "well over": "lower", "or more": "lower", "plus": "lower",
-    "or so": "approx", "or less": "upper",
+    "up to": "upper",
+    "as many as": "upper",
+    "as much as": "upper",
+    "as high as": "upper",
+    "at most": "upper",
+    "no more than": "upper",
+    "not more than": "upper",
+    "less than": "upper",
+    "fewer than": "upper",
+    "under": "upper",
+    "below": "upper",
+    "just under": "upper",
+    "well under": "upper",
+    "nearly": "near",
+    "almost": "near",
+    "about": "approx",
+    "around": "approx",
+    "roughly": "approx",
+    "approximately": "approx",
+    "approx.": "approx",
+    "some": "approx",
+    "circa": "approx",
+    "close to": "approx",
+    "an estimated": "approx",
+    "estimated": "approx",
+    "~": "approx",
+    "more than": "lower",
+    "over": "lower",
+    "at least": "lower",
+    "above": "lower",
+    "upwards of": "lower",
+    "in excess of": "lower",
+    "just over": "lower",
+    "well over": "lower",
+    "or more": "lower",
+    "plus": "lower",
+    "or so": "approx",
+    "or less": "upper",
 }
 _HEDGE_BEFORE = re.compile(
     r"(?:(?<![\w-])("
     + "|".join(
-        sorted((re.escape(h) for h in _HEDGES if h not in ("or more", "or so", "or less", "plus")),
-               key=len, reverse=True)
+        sorted(
+            (re.escape(h) for h in _HEDGES if h not in ("or more", "or so", "or less", "plus")),
+            key=len,
+            reverse=True,
+        )
     )
     + r"))\s*$",
     re.IGNORECASE,
@@ -136,8 +232,9 @@ class Number:
         """Offsets of the number with its hedge as written ('about 20 minutes', '5,000 people
         or more'): what a report quotes and points at."""
         if self.hedge and self.hedge_start is not None:
-            return min(self.start, self.hedge_start), max(self.end,
-                                                          self.hedge_start + len(self.hedge))
+            return min(self.start, self.hedge_start), max(
+                self.end, self.hedge_start + len(self.hedge)
+            )
         return self.start, self.end
 
     @property
@@ -178,8 +275,11 @@ def _build(m: re.Match[str], text: str) -> Number | None:
         if low in ("one", "a", "an") and not (scale_word or pct):
             return None  # "one of the main goals", "a deal"
         parts = re.split(r"[-\s]", low)
-        value = sum(_WORD_VALUES.get(p, 0.0) for p in parts) if low not in _WORD_VALUES else \
-            _WORD_VALUES[low]
+        value = (
+            sum(_WORD_VALUES.get(p, 0.0) for p in parts)
+            if low not in _WORD_VALUES
+            else _WORD_VALUES[low]
+        )
         decimals = 0
     else:
         digits = raw.replace(",", "")
@@ -191,7 +291,7 @@ def _build(m: re.Match[str], text: str) -> Number | None:
         return None  # "5m" without a currency may be metres
     scale = _SCALES.get(scale_word, 1.0)
     value *= scale
-    ulp = (10.0 ** -decimals) * scale
+    ulp = (10.0**-decimals) * scale
     if pct:
         p = pct.lower()
         kind, unit_n = ("pp", "pp") if p.startswith("percentage") else ("percent", "%")
@@ -325,8 +425,9 @@ _DATE = re.compile(
     r"|\b(?P<rel>today|yesterday|tomorrow)\b"
 )
 _MONTH_NO = {m[:3].lower(): i + 1 for i, m in enumerate(_FULL_MON.split("|"))}
-_WEEKDAY_NO = {d: i for i, d in enumerate(
-    "monday tuesday wednesday thursday friday saturday sunday".split())}
+_WEEKDAY_NO = {
+    d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
+}
 _REL = {"yesterday": -1, "today": 0, "tomorrow": 1}
 _MONTH_LEADS = frozenset(
     "in since until till by from during early late mid last next this of through before after "
@@ -362,14 +463,29 @@ def extract_dates(text: str) -> list[DateRef]:
             if not 1 <= day <= 31:
                 continue
             year = g["y1"] or g["y2"]
-            out.append(DateRef(m.group(), m.start(), m.end(), int(year) if year else None,
-                               _MONTH_NO[(g["m1"] or g["m2"])[:3].lower()], day))
+            out.append(
+                DateRef(
+                    m.group(),
+                    m.start(),
+                    m.end(),
+                    int(year) if year else None,
+                    _MONTH_NO[(g["m1"] or g["m2"])[:3].lower()],
+                    day,
+                )
+            )
         elif g["m3"]:
             lead = text[max(0, m.start() - 12) : m.start()].lower().replace("-", " ").split()
             if not g["y3"] and not (lead and lead[-1] in _MONTH_LEADS):
                 continue  # "May" the modal or the surname
-            out.append(DateRef(m.group(), m.start(), m.end(), int(g["y3"]) if g["y3"] else None,
-                               _MONTH_NO[g["m3"][:3].lower()]))
+            out.append(
+                DateRef(
+                    m.group(),
+                    m.start(),
+                    m.end(),
+                    int(g["y3"]) if g["y3"] else None,
+                    _MONTH_NO[g["m3"][:3].lower()],
+                )
+            )
         elif g["wd"]:
             out.append(DateRef(m.group(), m.start(), m.end(), weekday=_WEEKDAY_NO[g["wd"].lower()]))
         else:
@@ -393,8 +509,11 @@ def resolve(d: DateRef, pub: dt.date | None) -> frozenset[dt.date] | None:
     if pub is None:
         return None
     if d.weekday is not None:
-        return frozenset(pub + dt.timedelta(days=k) for k in range(-6, 7)
-                         if (pub + dt.timedelta(days=k)).weekday() == d.weekday)
+        return frozenset(
+            pub + dt.timedelta(days=k)
+            for k in range(-6, 7)
+            if (pub + dt.timedelta(days=k)).weekday() == d.weekday
+        )
     if d.rel is not None:
         return frozenset({pub + dt.timedelta(days=d.rel)})
     return None
@@ -421,7 +540,8 @@ def dates_agree(r: DateRef, rpub: dt.date | None, w: DateRef, wpub: dt.date | No
             return r.weekday == w.weekday
         if r.day is not None and w.day is not None:
             return (r.month, r.day) == (w.month, w.day) and (
-                r.year is None or w.year is None or r.year == w.year)
+                r.year is None or w.year is None or r.year == w.year
+            )
         return True
     # At least one side is month-level: compare months (and years when both state them).
     rm = _months(r, rpub)

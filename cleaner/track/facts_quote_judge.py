@@ -66,17 +66,31 @@ def judge_quotes(
         idx = contained(rq.text, joined)
         if idx >= 0:
             wq = pool[idx][1]
-            if (rq.speaker and wq.speaker and not is_pronoun(rq.speaker)
-                    and not is_pronoun(wq.speaker) and not same_source(rq.speaker, wq.speaker)):
-                out.append(Discrepancy(
-                    "attribution-changed", rq.speaker, wq.speaker,
-                    f"quote attributed to '{rq.speaker}'; the wire has '{wq.speaker}' say it",
-                    rq.speaker_start, rq.speaker_end, wq.speaker_start, wq.speaker_end))
+            if (
+                rq.speaker
+                and wq.speaker
+                and not is_pronoun(rq.speaker)
+                and not is_pronoun(wq.speaker)
+                and not same_source(rq.speaker, wq.speaker)
+            ):
+                out.append(
+                    Discrepancy(
+                        "attribution-changed",
+                        rq.speaker,
+                        wq.speaker,
+                        f"quote attributed to '{rq.speaker}'; the wire has '{wq.speaker}' say it",
+                        rq.speaker_start,
+                        rq.speaker_end,
+                        wq.speaker_start,
+                        wq.speaker_end,
+                    )
+                )
             continue
         best, best_score = None, 0.0
         for entry in pool:
-            score = overlap(rq.text, entry[2]) + (0.001 if local and entry[1].start in local
-                                                  else 0.0)
+            score = overlap(rq.text, entry[2]) + (
+                0.001 if local and entry[1].start in local else 0.0
+            )
             if score > best_score:
                 best, best_score = entry, score
         content = {k for k in quote_keys(rq.text) if k not in STOP}
@@ -88,8 +102,10 @@ def judge_quotes(
         spoken = _same_speaker(rq, wquotes)
         entry = None
         if spoken is not None:
-            entry = max((p for p in pool if p[1].speaker == spoken.speaker),
-                        key=lambda p: overlap(rq.text, p[2]))
+            entry = max(
+                (p for p in pool if p[1].speaker == spoken.speaker),
+                key=lambda p: overlap(rq.text, p[2]),
+            )
         if entry is not None and overlap(rq.text, entry[2]) > 0:  # on the same subject
             why = f"puts words the wire does not quote in the mouth of '{spoken.speaker}'"
             out.append(_altered(rq, entry, w.text, why))
@@ -97,8 +113,11 @@ def judge_quotes(
         in_narrative = all(s in narrative for s in segs)
         if in_narrative and nwords <= 3:
             continue  # a scare-quoted term the wire uses too
-        detail = ("wire has these words but not as a quote" if in_narrative
-                  else "quote not found in the wire")
+        detail = (
+            "wire has these words but not as a quote"
+            if in_narrative
+            else "quote not found in the wire"
+        )
         if rq.speaker:
             detail += f" (attributed to '{rq.speaker}')"
         out.append(Discrepancy("quote-added", rq.text, "", detail, rq.start, rq.end))
@@ -126,8 +145,9 @@ def _altered(rq: Quote, entry: tuple[str, Quote, str, int], wire: str, why: str)
     detail = f"quote {why}"
     if gone or new:
         detail += f"; wire words missing: {_few(gone)}; words not in the wire: {_few(new)}"
-    return Discrepancy("quote-altered", rq.text, wire[wq.start : wend], detail, rq.start, rq.end,
-                       wq.start, wend)
+    return Discrepancy(
+        "quote-altered", rq.text, wire[wq.start : wend], detail, rq.start, rq.end, wq.start, wend
+    )
 
 
 def _few(words: list[str], n: int = 6) -> str:

@@ -32,7 +32,7 @@ _WEAK = frozenset(
 )
 _WEAK_OK = re.compile(r"\s*(?:[,.;:!?”\"]|that\b|in\s+an?\s+\w*\s*statement|$)")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
-_DELIMS = ",;:.!?\n“”\"()[]—–"
+_DELIMS = ',;:.!?\n“”"()[]—–'
 _CLAUSE_WORDS = frozenset(
     "that and but while as because which who where when if after before since although "
     "though whereas so".split()
@@ -51,7 +51,7 @@ _ANON = frozenset(
     "diplomat diplomats spokesperson spokesman spokeswoman analyst analysts observers".split()
 )
 _OPEN_SINGLE = "‘'"
-_BEFORE_OPEN = set(" \t\n([{“\"—–-/")
+_BEFORE_OPEN = set(' \t\n([{“"—–-/')
 
 
 @dataclass(slots=True)
@@ -187,16 +187,21 @@ def extract_attributions(text: str, masked: str) -> list[Attribution]:
     for m in _ACCORDING.finditer(masked):
         np = _np_after(masked, m.end())
         if np:
-            out.append(Attribution(text[np[0] : np[1]], m.start(), np[1], np[0], np[1],
-                                   "according to"))
+            out.append(
+                Attribution(text[np[0] : np[1]], m.start(), np[1], np[0], np[1], "according to")
+            )
     for m in _SAY.finditer(masked):
         before = masked[max(0, m.start() - 3) : m.start()].rstrip()
         if before[-1:] in ("”", '"', "’", "'", ","):
             np = _np_after(masked, m.end())
-            if np and (masked[np[0]].isupper() or masked[np[0] : np[0] + 2] in ("a ", "an")
-                       or masked[np[0] : np[0] + 4] == "the "):
-                out.append(Attribution(text[np[0] : np[1]], m.start(), np[1], np[0], np[1],
-                                       m.group()))
+            if np and (
+                masked[np[0]].isupper()
+                or masked[np[0] : np[0] + 2] in ("a ", "an")
+                or masked[np[0] : np[0] + 4] == "the "
+            ):
+                out.append(
+                    Attribution(text[np[0] : np[1]], m.start(), np[1], np[0], np[1], m.group())
+                )
                 continue
         if m.group() in _WEAK and not _WEAK_OK.match(masked, m.end()):
             continue
@@ -214,8 +219,9 @@ def _np_after(text: str, pos: int) -> tuple[int, int] | None:
     end = pos
     count = 0
     for m in _WORD.finditer(text, pos, min(len(text), pos + 120)):
-        if text[end : m.start()].strip() and (not count or any(c in _DELIMS for c in
-                                                               text[end : m.start()])):
+        if text[end : m.start()].strip() and (
+            not count or any(c in _DELIMS for c in text[end : m.start()])
+        ):
             break
         if m.group().lower() in _NP_AFTER_STOP and count:
             break
@@ -360,7 +366,9 @@ def is_pronoun(source: str) -> bool:
 def is_anonymous(source: str) -> bool:
     keys = {key_of(w) for w in _WORD.findall(source)}
     return bool(keys & _ANON) and not any(
-        w[:1].isupper() and key_of(w) not in TITLES and key_of(w) not in _ANON
+        w[:1].isupper()
+        and key_of(w) not in TITLES
+        and key_of(w) not in _ANON
         and key_of(w) not in ("the", "a", "an", "senior", "industry")
         and key_of(w) not in ALIAS
         for w in _WORD.findall(source)
@@ -370,8 +378,11 @@ def is_anonymous(source: str) -> bool:
 def source_keys(source: str) -> set[str]:
     """The words that identify a source ('the White House' -> {white, house})."""
     return {
-        stem_of(k) for k in (key_of(w) for w in _WORD.findall(source))
-        if k not in STOP and k not in TITLES and k not in ("data", "statement", "report")
+        stem_of(k)
+        for k in (key_of(w) for w in _WORD.findall(source))
+        if k not in STOP
+        and k not in TITLES
+        and k not in ("data", "statement", "report")
         and len(k) > 1
     }
 

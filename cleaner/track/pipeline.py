@@ -97,10 +97,20 @@ def _as_record(item: Any) -> tuple[str, str | None, str | None, dict, str | None
     """(id, text, html, meta, error) from a Record, a dict or an object with those attributes."""
     if isinstance(item, Mapping):
         meta = {k: v for k, v in item.items() if k not in ("id", "text", "html")}
-        return (str(item.get("id", "")), item.get("text"), item.get("html"), meta,
-                item.get("error"))
-    return (str(item.id), getattr(item, "text", None), getattr(item, "html", None),
-            dict(getattr(item, "meta", {}) or {}), getattr(item, "error", None))
+        return (
+            str(item.get("id", "")),
+            item.get("text"),
+            item.get("html"),
+            meta,
+            item.get("error"),
+        )
+    return (
+        str(item.id),
+        getattr(item, "text", None),
+        getattr(item, "html", None),
+        dict(getattr(item, "meta", {}) or {}),
+        getattr(item, "error", None),
+    )
 
 
 FileKey = tuple[int, int]
@@ -121,8 +131,10 @@ def _file_key(name: str) -> FileKey | None:
 
 
 def _iter_input(
-    items: Iterable[Any] | str | os.PathLike, read: set[FileKey],
-    wire_files: frozenset[FileKey] = frozenset(), as_given: bool = False,
+    items: Iterable[Any] | str | os.PathLike,
+    read: set[FileKey],
+    wire_files: frozenset[FileKey] = frozenset(),
+    as_given: bool = False,
 ) -> Iterator[tuple[Any, bool]]:
     """Records from paths (via cleaner.sources) or record objects/dicts as given, each with
     whether its file is also named as a wire. A file already in `read` is skipped (and every
@@ -341,7 +353,8 @@ class _Context:
 
 def _select_wires(doc: Doc, ctx: _Context) -> tuple[Alignment | None, float]:
     cands = [
-        c for c in ctx.index.candidates(doc.body, k=ctx.opts.candidates, exclude=doc.id)
+        c
+        for c in ctx.index.candidates(doc.body, k=ctx.opts.candidates, exclude=doc.id)
         if c.score >= ctx.opts.min_candidate
     ]
     if not cands:
@@ -384,9 +397,15 @@ def _report_rewrite(doc: Doc, ctx: _Context) -> dict:
             "credits_wire": None,
             "spans": [s.to_dict() for s in spans],
             "discrepancies": [],
-            "scores": {"words": words, "wire_facts": 0, "wire_facts_carried": 0,
-                       "verbatim_share": 0.0, "rewrite_share": 0.0, "new_share": 1.0,
-                       "derivation_probs": _r(der.probs)},
+            "scores": {
+                "words": words,
+                "wire_facts": 0,
+                "wire_facts_carried": 0,
+                "verbatim_share": 0.0,
+                "rewrite_share": 0.0,
+                "new_share": 1.0,
+                "derivation_probs": _r(der.probs),
+            },
         }
     wire_ids = al.wire_ids()
     agencies = sorted({ctx.wires[w].agency for w in wire_ids if ctx.wires[w].agency})
@@ -521,17 +540,25 @@ def _work_chunk(indices: list[int]) -> list[dict]:
 
 
 def _lost_report(doc: Doc) -> dict:
-    return {"id": doc.id, "outlet": doc.outlet, "role": "rewrite",
-            "error": f"{doc.id}: the worker process tracking it died (killed, out of memory, "
-            "or a crash); the run went on without it"}
+    return {
+        "id": doc.id,
+        "outlet": doc.outlet,
+        "role": "rewrite",
+        "error": f"{doc.id}: the worker process tracking it died (killed, out of memory, "
+        "or a crash); the run went on without it",
+    }
 
 
 def _safe_report(doc: Doc, ctx: _Context) -> dict:
     try:
         return _report_rewrite(doc, ctx)
     except Exception as exc:  # one bad article never stops the batch
-        return {"id": doc.id, "outlet": doc.outlet, "role": "rewrite",
-                "error": f"{doc.id}: tracking failed ({type(exc).__name__}: {exc})"}
+        return {
+            "id": doc.id,
+            "outlet": doc.outlet,
+            "role": "rewrite",
+            "error": f"{doc.id}: tracking failed ({type(exc).__name__}: {exc})",
+        }
 
 
 def iter_track(
@@ -615,8 +642,17 @@ def track(
     Raises TrackError for an empty corpus or duplicate ids (before anything is written) and
     StoreError for store problems. A record that cannot be read or cleaned gets a report with
     `"error"` and the rest go on."""
-    reports = list(iter_track(records, wires=wires, no_clean=no_clean, model=model,
-                              options=options, parallel=parallel, with_body=with_body))
+    reports = list(
+        iter_track(
+            records,
+            wires=wires,
+            no_clean=no_clean,
+            model=model,
+            options=options,
+            parallel=parallel,
+            with_body=with_body,
+        )
+    )
     if store is not None:
         from cleaner.track.profiles import Profiles
 
