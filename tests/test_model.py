@@ -12,7 +12,15 @@ import pytest
 
 from cleaner import clean
 from cleaner.cli import main
-from cleaner.model import DEFAULT_MODEL_DIR, ModelError, keep_or_remove, load_model, read_model
+from cleaner.model import (
+    DEFAULT_MODEL_DIR,
+    Ensemble,
+    ModelError,
+    Network,
+    keep_or_remove,
+    load_model,
+    read_model,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -161,3 +169,42 @@ def test_train_and_evaluate_say_what_is_missing(tmp_path: Path, capsys) -> None:
     assert "cleaner convert: " + str(tmp_path / "nowhere") + ": no such folder" in (
         capsys.readouterr().err
     )
+
+
+def _network(rng: np.random.Generator, n_in: int) -> Network:
+    shapes = [(n_in, 8), (8, 4), (4, 5)]
+    return Network(
+        mean=rng.normal(size=n_in).astype(np.float32),
+        scale=np.ones(n_in, dtype=np.float32),
+        weights=[rng.normal(size=s).astype(np.float32) for s in shapes],
+        biases=[rng.normal(size=s[1]).astype(np.float32) for s in shapes],
+    )
+
+
+def test_subnormal_weights_are_made_zero_without_changing_the_output() -> None:
+    """Training decays the weights of an input that never varies (HTML's has_dom) to subnormal
+    floats, which the CPU multiplies slowly; the fused networks drop them, and nothing else."""
+    rng = np.random.default_rng(0)
+    members = [_network(rng, 6) for _ in range(3)]
+    tiny = np.finfo(np.float32).tiny
+    for net in members:
+        net.weights[0][2, :] = tiny / 8  # the weights of input 2: subnormal
+        net.weights[1][0, 1] = -tiny / 3
+    X = rng.normal(size=(40, 6)).astype(np.float32)
+    X[:, 2] = 1.0  # the input that never varies
+    fused = Ensemble(members)
+    got = fused.predict_proba(X)
+    arrays = [fused._fused.first_w, *fused._fused.weights]
+    assert not any(((a != 0) & (np.abs(a) < tiny)).any() for a in arrays)
+    assert fused._fused.first_w[2].tolist() == [0.0] * 24
+    expected = np.mean([net.predict_proba(X) for net in members], axis=0)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_shipped_networks_run_without_subnormal_weights() -> None:
+    model = load_model()
+    tiny = np.finfo(np.float32).tiny
+    for name, ensemble in model.networks.items():
+        ensemble.predict_proba(np.zeros((1, ensemble.members[0].weights[0].shape[0]), np.float32))
+        for a in (ensemble._fused.first_w, *ensemble._fused.weights):
+            assert not ((a != 0) & (np.abs(a) < tiny)).any(), name
