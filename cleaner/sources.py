@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import re
 import stat
 import sys
@@ -197,10 +198,17 @@ def _codec(label: str | None) -> str | None:
 def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
     """Decode a document's bytes; returns (text, encoding name). Not normalised.
 
-    Order (as browsers do): a BOM wins; then the declared charset (`declared`, e.g. from an HTTP
-    header, else a `<meta charset>` in the first 4 KB) if the bytes decode with it; then strict
-    UTF-8 (most of the web, and fast); then charset_normalizer's detection; last UTF-8 with
-    replacement characters, so decoding never fails. Raises InputError for binary content."""
+    Order: a BOM wins; then strict UTF-8 when the bytes are well-formed UTF-8 with non-ASCII
+    characters; then the declared charset (`declared`, e.g. from an HTTP header, else a `<meta
+    charset>` in the first 4 KB) if the bytes decode with it; then strict UTF-8 (most of the
+    web, and fast); then charset_normalizer's detection; last UTF-8 with replacement characters,
+    so decoding never fails. Raises InputError for binary content.
+
+    A browser would follow the declaration before checking UTF-8. A saved scrape is often
+    re-encoded to UTF-8 with its old `<meta charset="iso-8859-1">` left in (124 of the 2,002
+    corpus pages), and read by its declaration every curly quote and accented letter turns
+    into two or three wrong characters ("donâ€™t"); a page really in a single-byte code page
+    is next to never well-formed UTF-8 once it has a non-ASCII byte."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data.decode(name, errors="replace"), name
@@ -210,6 +218,11 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     utf16 = _utf16_without_bom(data[:_SNIFF_BYTES])
     if utf16:
         return data.decode(utf16, errors="replace"), utf16
+    if not data.isascii():
+        try:  # well-formed UTF-8 outranks a declaration (see the docstring)
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for label in (declared, sniff_declared_charset(data)):
         codec = _codec(label)
         if codec:
@@ -237,14 +250,15 @@ decoding_warning)."""
 
 def _utf8_with_stray_bytes(data: bytes) -> tuple[str, str] | None:
     """A UTF-8 document with a few bytes of another encoding pasted in (a latin-1 "é" in a UTF-8
-    page): UTF-8 with those bytes replaced, when it has more well-formed non-ASCII characters
-    than bad bytes. Detection would read the whole document in a single-byte code page and
-    turn every curly quote and dash into two or three wrong characters; a real single-byte
-    document has next to no well-formed UTF-8 sequences."""
+    page): UTF-8 with those bytes replaced, when it has at least as many well-formed non-ASCII
+    characters as bad bytes (one dash and one stray "é" will do). Detection would read the
+    whole document in a single-byte code page and turn every curly quote and dash into two or
+    three wrong characters; a real single-byte document has next to no well-formed UTF-8
+    sequences."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if bad <= 0 or non_ascii - bad <= bad:
+    if bad <= 0 or non_ascii - bad < bad:
         return None
     return text, f"utf-8 ({bad:,} byte{'s' if bad > 1 else ''} not valid UTF-8, {REPLACED})"
 
@@ -337,7 +351,7 @@ def record_from_dict(
 
     When both are present, non-empty `html` wins (it carries DOM hints) and `text` is dropped."""
     raw_id = obj.get("id")
-    rec_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
+    rec_id = default_id if raw_id is None or raw_id == "" else _id_text(raw_id)
     meta = {k: v for k, v in obj.items() if k not in ("id", "text", "html")}
     text, html = obj.get("text"), obj.get("html")
     problem = content_type_error(text, html)
@@ -348,6 +362,19 @@ def record_from_dict(
     if isinstance(text, str):
         return Record(rec_id, text=_as_read(text, max_line_chars, as_given), meta=meta)
     return Record(rec_id, meta=meta, error=f"{where}: has neither 'text' nor 'html'")
+
+
+def _id_text(raw_id: object) -> str:
+    """A record's id as a str: a string as it is (exactly: a JSON output escapes what it must,
+    so the id reads back equal to the input's for a join), anything else as its JSON text
+    (7 -> "7", true -> "true", {"n": 1} -> '{"n": 1}', not Python's "True"), or str() for what
+    JSON cannot spell (a numpy integer from a DataFrame)."""
+    if isinstance(raw_id, str):
+        return raw_id
+    try:
+        return json.dumps(raw_id, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return str(raw_id)
 
 
 def record_from_text(
@@ -390,8 +417,13 @@ def _kind_of(path: Path) -> str:
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Each path as given, with folders replaced by their files: recursive, sorted, no hidden
-    files or folders. "-" (stdin) and missing paths pass through (they become records later)."""
+    """Each path as given, with folders replaced by what they hold: recursive, sorted, no hidden
+    files or folders, symlinked folders followed (each real folder once, so a link loop ends).
+    "-" (stdin) and missing paths pass through (they become records later), and so does what a
+    folder holds but cannot be read from it: a dangling symlink, a folder that cannot be listed,
+    a FIFO, socket or device (reading a FIFO nobody writes to would wait for ever). Those come as
+    a `FolderProblem`, a str that says what is wrong, which iter_records turns into an error
+    record: nothing in a folder is skipped without a word."""
     for given in paths:
         if given == STDIN:
             yield given
@@ -400,13 +432,52 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
         if not root.is_dir():
             yield given
             continue
-        found = [
-            p
-            for p in root.rglob("*")
-            if not any(part.startswith(".") for part in p.relative_to(root).parts) and p.is_file()
-        ]
-        for path in sorted(found, key=lambda p: p.relative_to(root).parts):
-            yield str(path)
+        found = sorted(_walk(root), key=lambda p: Path(p).relative_to(root).parts)
+        yield from found
+
+
+class FolderProblem(str):
+    """A path found in a folder that cannot be read as a document; `problem` says why."""
+
+    problem: str
+
+    def __new__(cls, path: str, problem: str) -> FolderProblem:
+        made = super().__new__(cls, path)
+        made.problem = problem
+        return made
+
+
+def _walk(root: Path) -> Iterator[str]:
+    """The files below `root` (see expand_paths), in no particular order."""
+    unlistable: list[OSError] = []
+    seen = {os.path.realpath(root)}
+    for folder, dirs, files in os.walk(root, onerror=unlistable.append, followlinks=True):
+        kept = []
+        for name in sorted(dirs):
+            real = os.path.realpath(os.path.join(folder, name))
+            if not name.startswith(".") and real not in seen:
+                seen.add(real)
+                kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            if not name.startswith("."):
+                yield _found_file(os.path.join(folder, name))
+    for exc in unlistable:
+        yield FolderProblem(str(exc.filename), f"cannot list the folder ({exc.strerror or exc})")
+
+
+def _found_file(path: str) -> str:
+    """`path`, or a FolderProblem when it is a FIFO, socket or device (a dangling symlink
+    passes: reading it says it is missing)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return path
+    if stat.S_ISREG(mode):
+        return path
+    return FolderProblem(
+        path, "not a regular file (a FIFO, socket or device); not read from a folder"
+    )
 
 
 def iter_records(
@@ -428,6 +499,9 @@ def iter_records(
         if name == STDIN:
             stream = stdin or sys.stdin.buffer
             yield from _stream_records(stream, max_bytes, lines, as_given=as_given)
+            continue
+        if isinstance(name, FolderProblem):
+            yield Record(name, error=f"{name}: {name.problem}")
             continue
         path = Path(name)
         kind = _kind_of(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import random
 from pathlib import Path
 
@@ -77,6 +78,21 @@ def test_declared_argument_wins_over_meta() -> None:
     assert "Größe" in text and encoding == "cp1252"
 
 
+def test_utf8_page_that_still_declares_latin1_is_read_as_utf8() -> None:
+    # a scrape re-encoded to UTF-8 with its old <meta> left in (124 of the corpus pages)
+    page = '<meta charset="iso-8859-1"><p>Don’t call it a café — it is L’Économie.</p>'
+    for declared in (None, "iso-8859-1"):  # the <meta>, or an HTTP header saying the same
+        text, encoding = decode_bytes(page.encode("utf-8"), declared=declared)
+        assert "Don’t call it a café — it is L’Économie." in text
+        assert encoding == "utf-8"
+
+
+def test_declared_multibyte_charset_that_is_not_utf8_is_used() -> None:
+    page = '<meta charset="shift_jis"><p>東京の天気は晴れです。</p>'
+    text, encoding = decode_bytes(page.encode("shift_jis"))
+    assert "東京の天気" in text and encoding == "shift_jis"
+
+
 def test_lying_declaration_falls_back_to_detection() -> None:
     data = ('<meta charset="utf-8"><p>' + FRENCH + "</p>").encode("latin-1")
     text, _ = decode_bytes(data)
@@ -96,6 +112,21 @@ def test_utf8_with_one_stray_latin1_byte_stays_utf8() -> None:
     text, encoding = decode_bytes(data)
     assert text == SMART + " Tokyo \ufffd" + SMART
     assert encoding.startswith("utf-8 (1 byte not valid UTF-8")
+
+
+def test_one_dash_and_one_stray_byte_stay_utf8() -> None:
+    # as many well-formed characters as bad bytes: still UTF-8 (it was read as cp1252 before,
+    # "The minister â€” who")
+    data = "The minister — who said the".encode() + b" caf\xe9 plan would cost more."
+    text, encoding = decode_bytes(data)
+    assert text == "The minister — who said the caf\ufffd plan would cost more."
+    assert encoding.startswith("utf-8 (1 byte not valid UTF-8")
+
+
+def test_a_latin1_document_without_utf8_sequences_is_still_latin1() -> None:
+    text, encoding = decode_bytes(b"Le caf\xe9 de la gare a ferm\xe9 ses portes hier soir.")
+    assert text == "Le café de la gare a fermé ses portes hier soir."
+    assert encoding == "cp1252"
 
 
 def test_declared_utf8_page_with_a_stray_byte_stays_utf8() -> None:
@@ -203,6 +234,55 @@ def test_folder_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> None:
     assert ids == ["a/b/c.txt", "a/z.txt", "b.txt", "c.txt"]
 
 
+def test_folder_follows_symlinked_folders_once_and_ends_a_link_loop(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.txt").write_text("linked")
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text("a")
+    (root / "link").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "back").symlink_to(root, target_is_directory=True)  # a loop
+    ids = [Path(r.id).relative_to(root).as_posix() for r in _records([root])]
+    assert ids == ["a.txt", "link/linked.txt"]
+
+
+def test_what_a_folder_holds_but_cannot_give_is_an_error_record(tmp_path: Path) -> None:
+    """A dangling symlink and a FIFO in a folder: one error record each, not silence (reading a
+    FIFO nobody writes to would wait for ever)."""
+    (tmp_path / "ok.txt").write_text("fine")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    recs = {Path(r.id).name: r for r in _records([tmp_path])}
+    assert sorted(recs) == ["gone.txt", "ok.txt", "pipe.txt"]
+    assert recs["ok.txt"].error is None
+    assert "gone.txt: cannot read (No such file or directory)" in recs["gone.txt"].error
+    assert recs["pipe.txt"].error.endswith(
+        "not a regular file (a FIFO, socket or device); not read from a folder"
+    )
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
+    # chmod 000 does not stop root (CI runs as root): refuse the listing the way the OS would
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "secret.txt").write_text("x")
+    (tmp_path / "ok.txt").write_text("fine")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    recs = _records([tmp_path])
+    assert [Path(r.id).name for r in recs] == ["locked", "ok.txt"]
+    assert recs[0].error == f"{locked}: cannot list the folder (Permission denied)"
+    (rec,) = _records([locked])  # the folder itself named
+    assert rec.error == f"{locked}: cannot list the folder (Permission denied)"
+
+
 def test_text_is_normalised_without_changing_words(tmp_path: Path) -> None:
     raw = "Tokyo\u00a0(Reuters)  -  Japan\r\nsecond\u200b line \r\n"
     (tmp_path / "a.txt").write_bytes(raw.encode())
@@ -239,6 +319,18 @@ def test_one_megabyte_line_passes_through_unchanged(tmp_path: Path) -> None:
 
 
 # --- JSONL ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [(7, "7"), (1.5, "1.5"), (True, "true"), ({"b": 1, "a": "é"}, '{"a": "é", "b": 1}')],
+)
+def test_an_id_that_is_not_a_string_is_its_json_text(tmp_path: Path, raw, written) -> None:
+    # before: Python's spelling, "True" and "{'b': 1, 'a': 'é'}", which no JSON join matches
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": raw, "text": "Body"}) + "\n", encoding="utf-8")
+    (rec,) = _records([path])
+    assert rec.id == written
 
 
 def test_jsonl_records_ids_meta_and_errors(tmp_path: Path) -> None:
