@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
+from collections.abc import Iterator
 
 # Modules that each define `register(subparsers)`; a module's subcommand sets `func(args) -> int`.
 _COMMAND_MODULES = ("cleaner.cli_clean", "cleaner.cli_model", "cleaner.track.cli")
@@ -53,12 +56,40 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.func(args) or 0)
+        with _sigterm_unwinds():
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 143
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other tools
         discard_stdout()
         return 0
+
+
+class Terminated(Exception):
+    """SIGTERM arrived (a scheduler stopping the job, `kill`, `Popen.terminate()`)."""
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises Terminated, so the run unwinds as Ctrl-C does: the worker pool of
+    `--parallel` is shut down and its processes exit with this one. By default SIGTERM kills
+    only this process and leaves the workers waiting for work that never comes (holding the
+    stderr a supervisor reads to its end). Only where a handler can be set (the main thread)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def discard_stdout() -> None:

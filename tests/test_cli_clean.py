@@ -12,9 +12,11 @@ import io
 import itertools
 import json
 import os
+import queue
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -519,3 +521,39 @@ def test_spawned_workers_clean_with_the_model_they_are_given(monkeypatch) -> Non
     monkeypatch.setattr(batch, "fork_context", lambda: None)
     spawned = [a.body for a in clean_many(texts, model=model, parallel=2, chunksize=1)]
     assert spawned == serial
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGTERM and forked workers: POSIX only")
+def test_sigterm_stops_a_parallel_run_and_its_workers(backend) -> None:
+    """Before: SIGTERM killed the main process only; its workers waited for work for ever and
+    kept the stderr pipe open, so a supervisor reading it to the end hung."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "clean", "--format", "jsonl", "--parallel", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    lines: queue.Queue[bytes] = queue.Queue()
+    err: list[bytes] = []
+    readers = [
+        threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True),
+        threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        record = json.dumps({"id": "a", "text": ARTICLE}) + "\n"
+        proc.stdin.write(record.encode() * 400)  # more than the chunks the workers hold
+        proc.stdin.flush()  # and left open: the run waits for more records, workers alive
+        assert json.loads(lines.get(timeout=60))["id"] == "a"  # the workers are working
+        proc.terminate()
+        proc.wait(timeout=60)
+        readers[1].join(timeout=60)  # stderr ends only when every process holding it is gone
+        assert not readers[1].is_alive(), "worker processes outlived the run"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdin.close()
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err[0]
