@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from .recurring import SiteLines
 from .sources import Record
 from .text import without_lone_surrogates
 
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit: "*****" and "-----" have none
 _TITLE = LABELS.index("title")
 _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 
@@ -210,8 +212,10 @@ def article_from_page(
     if not page.lines:
         reason = "; ".join(page.notes) or "the input has no text"
         return Article(id=id, error=f"empty: {reason}")
-    X, p1, p2 = classify(page, model)
     texts = [ln.text for ln in page.lines]
+    if not any(map(_HAS_WORD.search, texts)):  # stops at the first line with a word
+        return Article(id=id, error="empty: the input has no words (only symbols)")
+    X, p1, p2 = classify(page, model)
     kind = "html" if page.is_html else "text"
     labels, notes = _decide(p2, texts, p1, model.headline_ranker(kind), title_hint)
     if _only_paragraphs(texts):

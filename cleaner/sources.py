@@ -48,7 +48,8 @@ class Record:
 
 
 class InputError(ValueError):
-    """Bytes that are not a text document (binary content); the message says what they look like."""
+    """Bytes that are not a text document (binary content, or bytes no encoding reads); the
+    message says what they look like."""
 
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -201,8 +202,9 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     Order: a BOM wins; then strict UTF-8 when the bytes are well-formed UTF-8 with non-ASCII
     characters; then the declared charset (`declared`, e.g. from an HTTP header, else a `<meta
     charset>` in the first 4 KB) if the bytes decode with it; then strict UTF-8 (most of the
-    web, and fast); then charset_normalizer's detection; last UTF-8 with replacement characters,
-    so decoding never fails. Raises InputError for binary content.
+    web, and fast); then charset_normalizer's detection; last UTF-8 with replacement characters.
+    Raises InputError for binary content, and when more than _MAX_REPLACED_SHARE of the
+    characters would be replacements.
 
     A browser would follow the declaration before checking UTF-8. A saved scrape is often
     re-encoded to UTF-8 with its old `<meta charset="iso-8859-1">` left in (124 of the 2,002
@@ -240,7 +242,20 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     detected = _detect(data)
     if detected:
         return detected
-    return data.decode("utf-8", errors="replace"), f"utf-8 (bytes not valid UTF-8, {REPLACED})"
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad > _MAX_REPLACED_SHARE * (len(text) - text.count(" ") - text.count("\n")):
+        raise InputError(
+            f"undecodable bytes ({bad:,} of {len(text):,} characters are not UTF-8, and no "
+            "other encoding fits)"
+        )
+    return text, f"utf-8 (bytes not valid UTF-8, {REPLACED})"
+
+
+_MAX_REPLACED_SHARE = 0.3
+"""Past this share of characters replaced, what is left is not a document (random bytes or a
+compressed file without a known signature) but a few letters among U+FFFD: an error record
+says so instead of an "article" of replacement characters."""
 
 
 REPLACED = "replaced with U+FFFD"
