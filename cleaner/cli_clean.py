@@ -32,7 +32,7 @@ from .model import NotAModelFolder, load_model
 from .sources import (
     DEFAULT_MAX_BYTES,
     HTML_SUFFIXES,
-    JSONL_SUFFIXES,
+    MANY_RECORD_SUFFIXES,
     STDIN,
     TEXT_SUFFIXES,
     Record,
@@ -143,7 +143,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OUTPUT
     files = _inputs(paths, args.output_dir)
 
-    countable = all(f != STDIN and Path(f).suffix.lower() not in JSONL_SUFFIXES for f in files)
+    countable = all(
+        f != STDIN and Path(f).suffix.lower() not in MANY_RECORD_SUFFIXES for f in files
+    )
     tally = _Tally()
     records = tally.count_reads(iter_records(files, max_bytes=args.max_bytes))
     progress = _Progress(total=len(files) if countable else None, enabled=_stderr_is_tty())

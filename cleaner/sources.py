@@ -65,6 +65,8 @@ characters at sentence ends into paragraph-sized lines and says so in the articl
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+JSON_SUFFIXES = frozenset({".json"})  # one record, or an array of records
+MANY_RECORD_SUFFIXES = JSONL_SUFFIXES | JSON_SUFFIXES
 STDIN = "-"
 STDIN_ID = "<stdin>"
 
@@ -424,6 +426,8 @@ def _kind_of(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in JSON_SUFFIXES:
+        return "json"
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in TEXT_SUFFIXES:
@@ -522,8 +526,12 @@ def iter_records(
         kind = _kind_of(path)
         if _is_pipe(path):  # <(zcat feed.jsonl), /dev/stdin: read as stdin is
             yield from _pipe_records(path, name, max_bytes, lines, as_given)
-        elif kind == "jsonl" or (kind == "auto" and _starts_with_a_json_object(path, max_bytes)):
+        elif kind == "jsonl" or (
+            kind in ("auto", "json") and _starts_with_a_json_object(path, max_bytes)
+        ):  # a .json file whose first line is a whole object is JSONL saved as .json
             yield from _jsonl_file_records(path, name, max_bytes, lines, as_given)
+        elif kind == "json":
+            yield from _json_file_records(path, name, max_bytes, lines, as_given)
         else:
             yield _file_record(path, name, kind, max_bytes, lines, as_given)
 
@@ -629,6 +637,51 @@ def _jsonl_file_records(
     return _opened(path, name, read)
 
 
+def _json_file_records(
+    path: Path, name: str, max_bytes: int, max_line_chars: int, as_given: bool = False
+) -> Iterator[Record]:
+    """A .json file: one JSON object (one record, named after the file when it has no id) or
+    an array of them (one record each, `<file>[i]` without an id; an empty array has none).
+    Read whole, so the file is held to max_bytes; a stream belongs in JSONL."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield Record(name, error=f"{name}: " + _too_big("file", size, max_bytes))
+            return
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        yield Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
+        return
+    if len(data) > max_bytes:
+        yield Record(name, error=f"{name}: " + _too_big("file", None, max_bytes))
+        return
+    bom = _unicode_bom(data[:4])
+    if bom:
+        data = data.decode(bom, errors="replace").encode("utf-8", "surrogatepass")
+    elif data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    parsed = _json_value(data, name)
+    if isinstance(parsed, Record):
+        yield parsed
+        return
+    obj, warning = parsed
+    items = obj if isinstance(obj, list) else [obj]
+    for i, item in enumerate(items):
+        where = f"{name}[{i}]" if isinstance(obj, list) else name
+        if not isinstance(item, dict):
+            got = type(item).__name__
+            whole = "" if isinstance(obj, list) else " or an array of them"
+            yield Record(where, error=f"{where}: expected a JSON object{whole}, got {got}")
+            continue
+        record = record_from_dict(
+            item, default_id=where, where=where, max_line_chars=max_line_chars, as_given=as_given
+        )
+        if warning:
+            record.warnings.append(warning)
+        yield record
+
+
 def _unicode_bom(head: bytes) -> str | None:
     """The codec of a UTF-16 or UTF-32 byte-order mark at the start of `head`, else None."""
     return next((name for bom, name in _BOMS if name != "utf-8-sig" and head.startswith(bom)), None)
@@ -686,21 +739,10 @@ def _skip_rest_of_line(stream: BinaryIO | io.BufferedReader) -> int:
 def _jsonl_line_record(
     line: bytes, where: str, max_line_chars: int, as_given: bool = False
 ) -> Record:
-    warning = None
-    try:
-        decoded = line.decode("utf-8")
-    except UnicodeDecodeError:
-        try:  # JSONL should be UTF-8, but a legacy export is better read than refused
-            decoded, encoding = decode_bytes(line)
-        except InputError as exc:
-            return Record(where, error=f"{where}: {exc}")
-        warning = decoding_warning(where, encoding)
-    try:
-        obj = json.loads(decoded)
-    except json.JSONDecodeError as exc:
-        return Record(where, error=f"{where}: not valid JSON ({_json_problem(exc)})")
-    except RecursionError:
-        return Record(where, error=f"{where}: not valid JSON (nested too deeply)")
+    parsed = _json_value(line, where)
+    if isinstance(parsed, Record):
+        return parsed
+    obj, warning = parsed
     if not isinstance(obj, dict):
         return Record(where, error=f"{where}: expected a JSON object, got {type(obj).__name__}")
     record = record_from_dict(
@@ -709,6 +751,25 @@ def _jsonl_line_record(
     if warning:
         record.warnings.append(warning)
     return record
+
+
+def _json_value(data: bytes, where: str) -> tuple[object, str | None] | Record:
+    """(the JSON value of UTF-8 `data`, a decoding warning or None), or an error Record."""
+    warning = None
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:  # JSON should be UTF-8, but a legacy export is better read than refused
+            decoded, encoding = decode_bytes(data)
+        except InputError as exc:
+            return Record(where, error=f"{where}: {exc}")
+        warning = decoding_warning(where, encoding)
+    try:
+        return json.loads(decoded), warning
+    except json.JSONDecodeError as exc:
+        return Record(where, error=f"{where}: not valid JSON ({_json_problem(exc)})")
+    except RecursionError:
+        return Record(where, error=f"{where}: not valid JSON (nested too deeply)")
 
 
 def _json_problem(exc: json.JSONDecodeError) -> str:

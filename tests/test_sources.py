@@ -483,13 +483,43 @@ def test_a_file_of_no_known_kind_whose_first_line_is_a_json_object_is_jsonl(
 ) -> None:
     feed = tmp_path / "feed.json"  # JSONL saved as .json
     feed.write_text('{"id": "a", "text": "First."}\n{"id": "b", "text": "Second."}\n')
-    pretty = tmp_path / "one.json"  # one pretty-printed object: one document, as before
-    pretty.write_text('{\n  "id": "c",\n  "text": "Third."\n}\n')
     prose = tmp_path / "notes.dat"
     prose.write_text('{"a": 1} is how a JSON object looks.\n')
-    recs = _records([feed, pretty, prose])
-    assert [r.id for r in recs] == ["a", "b", str(pretty), str(prose)]
-    assert recs[2].text is not None and recs[3].text is not None
+    recs = _records([feed, prose])
+    assert [r.id for r in recs] == ["a", "b", str(prose)]
+    assert recs[2].text is not None
+
+
+def test_a_json_file_is_one_record_or_an_array_of_them(tmp_path: Path) -> None:
+    """Before, a .json that was not JSONL was cleaned as a text scrape: its raw JSON became the
+    article's body, without a word."""
+    pretty = tmp_path / "one.json"
+    pretty.write_text('{\n  "text": "Third.",\n  "lang": "en"\n}\n')
+    array = tmp_path / "many.json"
+    array.write_text(json.dumps([{"id": "x", "html": "<p>Hi</p>"}, {"text": "Two."}, 5], indent=2))
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(codecs.BOM_UTF16_LE + json.dumps([{"text": "Wide."}]).encode("utf-16-le"))
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"text": "cut off"')
+    scalar = tmp_path / "scalar.json"
+    scalar.write_text('"just a string"')
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    recs = _records([pretty, array, bom, broken, scalar, empty])
+    assert [r.id for r in recs] == [
+        str(pretty),
+        "x",
+        f"{array}[1]",
+        f"{array}[2]",
+        f"{bom}[0]",
+        str(broken),
+        str(scalar),
+    ]
+    assert (recs[0].text, recs[0].meta) == ("Third.", {"lang": "en"})
+    assert recs[1].html == "<p>Hi</p>" and recs[2].text == "Two." and recs[4].text == "Wide."
+    assert recs[3].error == f"{array}[2]: expected a JSON object, got int"
+    assert recs[5].error.startswith(f"{broken}: not valid JSON (")
+    assert recs[6].error == f"{scalar}: expected a JSON object or an array of them, got str"
 
 
 def test_utf16_or_long_first_line_jsonl_without_the_extension_is_jsonl(tmp_path: Path) -> None:
