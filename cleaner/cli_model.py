@@ -106,6 +106,12 @@ def register(sub) -> None:
         help="input kinds whose pass 1 also reads the markup model (a word model over each "
         "line's tag and class/id words): html (default) or none",
     )
+    p.add_argument(
+        "--keep",
+        metavar="MODEL",
+        help="take the networks of the kinds not trained (--kinds) from this model folder, with "
+        "their word, markup and headline models; the card says so",
+    )
     p.add_argument("--cache", default=".cache", help="where aligned corpus labels are cached")
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
     p.set_defaults(func=_train)
@@ -188,8 +194,8 @@ def _title_fields(scores) -> dict:
 
 def _train(args) -> int:
     from .batch import one_blas_thread
-    from .model import read_model, save_model
-    from .train import TrainConfig, train_model
+    from .model import ModelError, read_model, save_model
+    from .train import TrainConfig, keep_kinds, train_model
 
     # One BLAS thread: the MLP's small matrices gain nothing from more, and several threads
     # fighting over two cores made training ten times slower in our measurements.
@@ -202,6 +208,13 @@ def _train(args) -> int:
     shared = _shared(args.shared)
     if shared is None:
         log("no corpora found: training on the labelled documents only")
+    base = None
+    if args.keep:
+        try:
+            base = read_model(args.keep)
+        except (ModelError, OSError, ValueError) as exc:
+            log(f"cleaner train: --keep {args.keep}: {exc}")
+            return 2
     try:
         model = train_model(
             [Path(p) for p in args.labelled],
@@ -217,6 +230,8 @@ def _train(args) -> int:
             ),
             log=log,
         )
+        if base is not None:
+            model = keep_kinds(model, base, args.keep)
     except (ValueError, OSError) as exc:  # no training data, a bad document, an unreadable
         log(f"cleaner train: {exc}")  # file or cache: a message, not a traceback
         return 2
@@ -241,6 +256,8 @@ def _train_arguments_problem(args) -> str | None:
     missing = [p for p in args.labelled if not Path(p).is_dir()]
     if missing:
         return f"{missing[0]}: no such folder of labelled documents"
+    if args.keep and set(args.kinds) >= {"text", "html"}:
+        return "--keep takes the kinds not trained from a model: give --kinds text or html"
     unwritable = _out_problem(Path(args.out))
     return f"cannot write the model to {args.out}: {unwritable}" if unwritable else None
 
@@ -282,6 +299,8 @@ def _train_command(args) -> str:
         if value != _DEFAULTS[name]:
             shown = (",".join(value) or "none") if isinstance(value, tuple) else str(value)
             parts += ["--" + name.replace("_", "-"), shown]
+    if args.keep:
+        parts += ["--keep", args.keep]
     if args.no_eval:
         parts.append("--no-eval")
     return shlex.join(parts)

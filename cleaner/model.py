@@ -397,6 +397,18 @@ def card_markdown(card: dict) -> str:
             f"- left out of {name}: {len(ids)} pages whose gold text keeps the reader comments "
             "(comments are boilerplate here; see `corpora.gold_keeps_comments`)"
         )
+    kept = card.get("training", {}).get("kept")
+    if kept:
+        out.append(
+            f"- {' and '.join(kept['kinds'])} networks (and the word, markup and headline "
+            f"models that go with them) kept from model {kept.get('version')} (weights sha256 "
+            f"`{str(kept.get('weights_sha256'))[:12]}…`), not retrained: "
+            f"`{kept.get('command')}` trained them (its configuration"
+            + (" and training environment" if kept.get("environment") else "")
+            + " in `model.json`, `training.kept`"
+            + ("" if kept.get("environment") else "; its card recorded no environment")
+            + ")"
+        )
     rules = card.get("training", {}).get("label_rules")
     if rules:
         out.append(f"- corpus labels brought to the taxonomy first: {rules}")

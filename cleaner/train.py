@@ -45,7 +45,7 @@ from .sources import decode_bytes
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
-MODEL_VERSION = "0.8.0"  # bumped when a model's features or training labels change
+MODEL_VERSION = "0.8.1"  # bumped when a model's features or training labels change
 LABELLED_WEIGHT = 25.0
 """Hand-labelled lines count this many times a corpus line (they are few, and exact)."""
 MAX_LINES_PER_PAGE = 160
@@ -648,6 +648,41 @@ def train_model(
     return LineModel(
         networks=networks, card=card, lexical=lexical, markup=markup, headline=headline
     )
+
+
+def keep_kinds(model: LineModel, base: LineModel, base_name: str) -> LineModel:
+    """`model` with the input kinds it was not trained for taken from `base`: their networks
+    and word, markup and headline models, and on the card the pages they learnt from and where
+    they came from (`training.kept`). For a change that concerns one kind (how HTML is read, a
+    markup feature): retraining the other kind would only draw new weights, with no method
+    behind the change (see README, on the seed noise)."""
+    kept = [kind for kind in ("text", "html") if base.has(kind) and not model.has(kind)]
+    if not kept:
+        raise ValueError(f"{base_name} has no networks of a kind this run did not train")
+    training = model.card["training"]
+    base_training = base.card.get("training", {})
+    for kind in kept:
+        for name in (f"{kind}/pass1", f"{kind}/pass2"):
+            model.networks[name] = base.networks[name]
+        for table in ("lexical", "markup", "headline"):
+            if kind in getattr(base, table):
+                getattr(model, table)[kind] = getattr(base, table)[kind]
+        training["pages"][kind] = base_training.get("pages", {}).get(kind, {})
+        for name, ids in base_training.get("skipped_gold_keeps_comments", {}).items():
+            if name.endswith(f" {kind}"):
+                training["skipped_gold_keeps_comments"][name] = ids
+    training["kept"] = {
+        "kinds": kept,
+        "from": base_name,
+        "version": base.card.get("version"),
+        "weights_sha256": base.card.get("weights_sha256"),
+        "command": base_training.get("command"),
+        "config": base_training.get("config"),
+        "environment": base_training.get("environment"),
+    }
+    licences = model.card["data_licences"] + base.card.get("data_licences", [])
+    model.card["data_licences"] = list(dict.fromkeys(licences))
+    return model
 
 
 def _check_labels(ex: Examples, kind: str) -> None:

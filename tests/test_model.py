@@ -208,3 +208,55 @@ def test_shipped_networks_run_without_subnormal_weights() -> None:
         ensemble.predict_proba(np.zeros((1, ensemble.members[0].weights[0].shape[0]), np.float32))
         for a in (ensemble._fused.first_w, *ensemble._fused.weights):
             assert not ((a != 0) & (np.abs(a) < tiny)).any(), name
+
+
+def test_train_keeps_the_kinds_it_does_not_train_from_another_model(tmp_path: Path) -> None:
+    """--keep: retrain one input kind and take the other's networks, word, markup and headline
+    models from a model folder, unchanged; the card says where they came from."""
+    base_dir = tmp_path / "base"
+    shutil.copytree(DEFAULT_MODEL_DIR, base_dir)
+    base = read_model(base_dir)
+    out = tmp_path / "model"
+    code = main(
+        ["train", str(REPO / "labelled" / "seeds"), "-o", str(out), "--shared", "none"]
+        + ["--kinds", "text", "--max-iter", "5", "--keep", str(base_dir), "--no-eval"]
+        + ["--cache", str(tmp_path / "cache")]
+    )
+    assert code == 0
+    model = read_model(out)
+    assert model.has("text") and model.has("html")
+    for name in ("html/pass1", "html/pass2"):
+        for ours, theirs in zip(
+            model.networks[name].members, base.networks[name].members, strict=True
+        ):
+            assert all(
+                np.array_equal(a, b) for a, b in zip(ours.weights, theirs.weights, strict=True)
+            )
+    assert np.array_equal(model.markup["html"].weights, base.markup["html"].weights)
+    assert model.headline["html"].threshold == base.headline["html"].threshold
+    assert not np.array_equal(  # the text networks are this run's own
+        model.networks["text/pass1"].members[0].weights[0],
+        base.networks["text/pass1"].members[0].weights[0],
+    )
+    kept = model.card["training"]["kept"]
+    assert kept["kinds"] == ["html"] and kept["from"] == str(base_dir)
+    assert kept["weights_sha256"] == base.card["weights_sha256"]
+    assert kept["version"] == base.card["version"] and kept["command"]
+    assert model.card["training"]["pages"]["html"] == base.card["training"]["pages"]["html"]
+    assert "--keep" in model.card["training"]["command"]
+    assert (
+        "html networks (and the word, markup and headline models that go with them) kept"
+        in (out / "README.md").read_text()
+    )
+
+
+def test_train_keep_needs_a_kind_left_to_keep(tmp_path: Path, capsys) -> None:
+    code = main(["train", str(REPO / "labelled"), "-o", str(tmp_path / "m"), "--keep", "x"])
+    assert code == 2
+    assert "--keep takes the kinds not trained from a model" in capsys.readouterr().err
+    code = main(
+        ["train", str(REPO / "labelled"), "-o", str(tmp_path / "m"), "--kinds", "text"]
+        + ["--keep", str(tmp_path / "missing"), "--shared", "none"]
+    )
+    assert code == 2
+    assert "--keep" in capsys.readouterr().err
