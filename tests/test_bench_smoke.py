@@ -71,6 +71,19 @@ def test_section_table_marks_cleaner_targets(bench) -> None:
     assert missed.count("**NOT met**") == 2
 
 
+def test_repeated_passes_are_timed_and_listed_under_the_table(bench) -> None:
+    wall, cpu = bench._timed_pass(_fake_tool, _pages(bench))  # one page raises: still timed
+    assert wall > 0 and cpu >= 0
+    run = bench.ToolRun("cleaner", 2, bench.Score(0.9, 0.9, 0.9), 0, 0, 0.004)
+    run.pass_seconds = [0.005, 0.004, 0.002]
+    table = "\n".join(bench.format_section(bench.Section("dragnet", "text", "article", [run])))
+    assert "| 0.00 | 500 |" in table  # the median pass's speed, 2 pages in 0.004 s
+    assert (
+        "Timed passes, pages/s/core in order (the median is shown): cleaner 400 / 500 / 1000"
+        in (table)
+    )
+
+
 def test_site_batch_cleaner_drops_a_sites_recurring_line(bench) -> None:
     """The cleaner-site row: a line on every page of one site goes, each page's own text stays;
     a page of another site is cleaned as on its own."""
