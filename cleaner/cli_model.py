@@ -354,9 +354,17 @@ def _evaluate(args) -> int:
     if not scores:
         where = args.folder or f"{args.corpus} ({args.split})"
         ext = "html" if args.input == "html" else "txt"
+        other, other_ext = ("text", "txt") if args.input == "html" else ("html", "html")
+        hint = ""
+        folder = Path(args.folder) if args.folder else None
+        if folder and any(
+            (folder / f"{g.name.removesuffix('.gold.txt')}.{other_ext}").is_file()
+            for g in folder.glob("*.gold.txt")
+        ):
+            hint = f"; it has <id>.{other_ext} pages: add --input {other}"
         print(
             f"cleaner evaluate: {where}: no pages to score (a page is <id>.{ext} with its "
-            "gold text in <id>.gold.txt)",
+            f"gold text in <id>.gold.txt){hint}",
             file=sys.stderr,
         )
         return 2

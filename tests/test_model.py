@@ -163,6 +163,13 @@ def test_train_and_evaluate_say_what_is_missing(tmp_path: Path, capsys) -> None:
     assert main(["evaluate", str(empty)]) == 2
     err = capsys.readouterr().err
     assert "no pages to score (a page is <id>.txt with its gold text in <id>.gold.txt)" in err
+    assert "--input" not in err
+    pages = tmp_path / "html_pages"  # HTML pages scored as text by default: say the flag
+    pages.mkdir()
+    (pages / "a.html").write_text("<p>Words of the article.</p>")
+    (pages / "a.gold.txt").write_text("Words of the article.")
+    assert main(["evaluate", str(pages)]) == 2
+    assert "; it has <id>.html pages: add --input html" in capsys.readouterr().err
     assert main(["evaluate", str(tmp_path / "nowhere")]) == 2
     assert "nowhere: no such folder" in capsys.readouterr().err
     assert main(["convert", str(tmp_path / "nowhere"), "-o", str(tmp_path / "out")]) == 2
