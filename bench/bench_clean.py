@@ -552,12 +552,20 @@ def run_section(
             wall, cpu = _timed_pass(extract, tool_pages)
             passes.append((wall + prepared, cpu + cpu_prepared))
         run.pass_seconds = [wall for wall, _ in passes]
-        run.seconds, run.cpu_seconds = sorted(passes)[(len(passes) - 1) // 2]  # the median
+        # the median; of an even number of passes, the slower middle one
+        run.seconds, run.cpu_seconds = sorted(passes)[len(passes) // 2]
         section.runs.append(run)
     if oracle:
         print(f"  {corpus}/{kind}: oracle…", file=sys.stderr)
         section.runs.append(oracle_run(pages, kind))
     return section
+
+
+def _at_least_one(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("give 1 or more")
+    return n
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -572,9 +580,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     ap.add_argument(
         "--repeat",
-        type=int,
+        type=_at_least_one,
         default=3,
-        help="timed passes over the pages; the median pass's speed is reported (default 3)",
+        help="timed passes over the pages; the median pass's speed is reported (default 3; of "
+        "an even number, the slower middle pass)",
     )
     ap.add_argument("--shared", type=Path, default=None, help="default: ../shared")
     ap.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
@@ -608,7 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.model,
                     args.oracle,
                     shared,
-                    max(args.repeat, 1),
+                    args.repeat,
                 )
             )
     lines = format_header(args, argv, counts, model_info)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -160,10 +159,6 @@ def _init_worker(model: Any) -> None:
     """Runs once per worker. Must not raise (a failing initializer breaks the pool), so a model
     that cannot be loaded is reported per record instead."""
     global _worker_model
-    try:  # not the CLI's handler (forked with it): a worker stopped by SIGTERM just ends
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    except (ValueError, OSError):
-        pass
     try:
         one_blas_thread()
     except Exception:  # noqa: BLE001 - a speed setting; the worker cleans without it

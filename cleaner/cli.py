@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-class Terminated(Exception):
-    """SIGTERM arrived (a scheduler stopping the job, `kill`, `Popen.terminate()`)."""
+class Terminated(BaseException):
+    """SIGTERM arrived (a scheduler stopping the job, `kill`, `Popen.terminate()`). A
+    BaseException, as KeyboardInterrupt is: the handlers that turn a page's failure into its
+    error record (`except Exception`) must not catch it and go on."""
 
 
 @contextlib.contextmanager

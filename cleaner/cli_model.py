@@ -215,6 +215,10 @@ def _train(args) -> int:
         except (ModelError, OSError, ValueError) as exc:
             log(f"cleaner train: --keep {args.keep}: {exc}")
             return 2
+        missing = [k for k in ("text", "html") if k not in args.kinds and not base.has(k)]
+        if missing:  # found now, not after the training's minutes
+            log(f"cleaner train: --keep {args.keep}: it has no {' or '.join(missing)} networks")
+            return 2
     try:
         model = train_model(
             [Path(p) for p in args.labelled],
@@ -465,9 +469,14 @@ def _convert(args) -> int:
     written = skipped = 0
     for page_id, content, kind, gold in iter_gold_folder(args.folder, args.input):
         if isinstance(content, bytes):
-            from .sources import decode_bytes
+            from .sources import InputError, decode_bytes
 
-            content, _ = decode_bytes(content)
+            try:
+                content, _ = decode_bytes(content)
+            except InputError as exc:  # binary, or bytes no encoding reads
+                print(f"cleaner convert: {page_id}: {exc}; skipped", file=sys.stderr)
+                skipped += 1
+                continue
         page = to_page(content, kind)
         if not page.lines or not gold.strip():
             print(f"cleaner convert: {page_id}: no lines or empty gold; skipped", file=sys.stderr)

@@ -193,9 +193,16 @@ def _codec(label: str | None) -> str | None:
     label = label.strip().strip("\"'").lower()
     label = _ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        codec = codecs.lookup(label).name
+        ascii_compatible = _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeDecodeError):
         return None
+    # a page whose <meta> could be read as ASCII is not in EBCDIC or UTF-7: a declaration of
+    # one (cp037 on an ASCII page) would only garble it
+    return codec if ascii_compatible else None
+
+
+_ASCII_PROBE = b'<meta charset="x"> a+b-c=d'  # "+b-" is a shift in UTF-7
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
@@ -368,7 +375,7 @@ def record_from_dict(
 
     When both are present, non-empty `html` wins (it carries DOM hints) and `text` is dropped."""
     raw_id = obj.get("id")
-    rec_id = default_id if raw_id is None or raw_id == "" else _id_text(raw_id)
+    rec_id = (None if raw_id is None or raw_id == "" else _id_text(raw_id)) or default_id
     meta = {k: v for k, v in obj.items() if k not in ("id", "text", "html")}
     text, html = obj.get("text"), obj.get("html")
     problem = content_type_error(text, html)
@@ -381,16 +388,19 @@ def record_from_dict(
     return Record(rec_id, meta=meta, error=f"{where}: has neither 'text' nor 'html'")
 
 
-def _id_text(raw_id: object) -> str:
+def _id_text(raw_id: object) -> str | None:
     """A record's id as a str: a string as it is (exactly: a JSON output escapes what it must,
     so the id reads back equal to the input's for a join), anything else as its JSON text
     (7 -> "7", true -> "true", {"n": 1} -> '{"n": 1}', not Python's "True"), or str() for what
-    JSON cannot spell (a numpy integer from a DataFrame)."""
+    JSON cannot spell (a numpy integer from a DataFrame); None (the record gets its default
+    id) for NaN or infinity."""
     if isinstance(raw_id, str):
         return raw_id
     try:
-        return json.dumps(raw_id, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
+        return json.dumps(raw_id, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or infinity (Python's json reads them): no JSON text
+        return None
+    except TypeError:
         return str(raw_id)
 
 
@@ -437,7 +447,8 @@ def _kind_of(path: Path) -> str:
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Each path as given, with folders replaced by what they hold: recursive, sorted, no hidden
-    files or folders, symlinked folders followed (each real folder once, so a link loop ends).
+    files or folders, symlinked folders followed (each real folder once, so a link loop ends;
+    a link to a folder inside the tree is not: that folder is read under its own name).
     "-" (stdin) and missing paths pass through (they become records later), and so does what a
     folder holds but cannot be read from it: a dangling symlink, a folder that cannot be listed,
     a FIFO, socket or device (reading a FIFO nobody writes to would wait for ever). Those come as
@@ -465,18 +476,26 @@ class FolderProblem(str):
         made.problem = problem
         return made
 
+    def __reduce__(self) -> tuple:
+        return (FolderProblem, (str(self), self.problem))
+
 
 def _walk(root: Path) -> Iterator[str]:
     """The files below `root` (see expand_paths), in no particular order."""
     unlistable: list[OSError] = []
-    seen = {os.path.realpath(root)}
+    top = os.path.realpath(root)
+    seen = {top}
     for folder, dirs, files in os.walk(root, onerror=unlistable.append, followlinks=True):
         kept = []
         for name in sorted(dirs):
-            real = os.path.realpath(os.path.join(folder, name))
-            if not name.startswith(".") and real not in seen:
-                seen.add(real)
-                kept.append(name)
+            path = os.path.join(folder, name)
+            real = os.path.realpath(path)
+            if name.startswith(".") or real in seen:
+                continue
+            if os.path.islink(path) and (real + os.sep).startswith(top + os.sep):
+                continue  # a folder of the tree itself: read under its own name (or hidden)
+            seen.add(real)
+            kept.append(name)
         dirs[:] = kept
         for name in files:
             if not name.startswith("."):
@@ -519,8 +538,8 @@ def iter_records(
             stream = stdin or sys.stdin.buffer
             yield from _stream_records(stream, max_bytes, lines, as_given=as_given)
             continue
-        if isinstance(name, FolderProblem):
-            yield Record(name, error=f"{name}: {name.problem}")
+        if isinstance(name, FolderProblem):  # its Record holds a plain str, as others do
+            yield Record(str(name), error=f"{name}: {name.problem}")
             continue
         path = Path(name)
         kind = _kind_of(path)

@@ -41,7 +41,7 @@ from .labelled import LabelledDoc, read_labelled
 from .lexical import LexicalScorer, Vocabulary, lexical_columns, markup_text
 from .lines import Page, html_to_page, text_to_page
 from .model import Ensemble, LineModel, Network, revised
-from .sources import decode_bytes
+from .sources import InputError, decode_bytes
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
@@ -134,7 +134,10 @@ def corpus_html(page: CorpusPage) -> str:
     networks learn from the text they will be given. Handed the bytes, libxml2 would follow a
     page's `<meta charset>` or guess: 208 of the 2,002 corpus pages (172 of L3S's 621) were
     re-saved as UTF-8 and came out as "Kosovoâs" ("Kosovo’s") that way."""
-    return decode_bytes(page.html_path.read_bytes())[0]
+    try:
+        return decode_bytes(page.html_path.read_bytes())[0]
+    except InputError as exc:  # binary, or bytes no encoding reads: say which page
+        raise InputError(f"{page.html_path}: {exc}") from exc
 
 
 def _digest(text: str) -> str:

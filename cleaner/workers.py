@@ -14,6 +14,7 @@ again to the pool, and the run goes on. Every item yields exactly one result.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,6 +40,18 @@ def fork_context() -> BaseContext | None:
     return None
 
 
+def _start_worker(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
+    """Every worker first restores SIGTERM's default: a worker forked from the CLI inherits
+    its handler (which unwinds the CLI's run), and the pool stops a stuck worker with SIGTERM
+    when another dies; caught there, the worker would go on and the pool would never join."""
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except (ValueError, OSError):
+        pass
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def run_in_order(
     chunks: Iterable[list[T]],
     work: Callable[[list[T]], list[R]],
@@ -60,7 +73,10 @@ def run_in_order(
         nonlocal pool
         if pool is None:
             pool = ProcessPoolExecutor(
-                processes, mp_context=context, initializer=initializer, initargs=initargs
+                processes,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(initializer, initargs),
             )
         return pool
 

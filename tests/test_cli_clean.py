@@ -557,3 +557,37 @@ def test_sigterm_stops_a_parallel_run_and_its_workers(backend) -> None:
         proc.stdin.close()
     assert proc.returncode == 143, err
     assert b"Traceback" not in err[0]
+
+
+def test_sigterm_is_not_taken_for_one_pages_failure(monkeypatch) -> None:
+    """clean() turns a page's unexpected exception into its error record (`except
+    Exception`); SIGTERM's exception must pass through it, or a serial run would write an
+    "internal error: Terminated" record and go on."""
+    import importlib
+
+    from cleaner.cli import Terminated
+
+    clean_module = importlib.import_module("cleaner.clean")
+
+    def stopped(*args, **kwargs):
+        raise Terminated
+
+    monkeypatch.setattr(clean_module, "classify", stopped)
+    with pytest.raises(Terminated):
+        clean_module.clean(ARTICLE)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs: POSIX only")
+def test_a_folder_problem_goes_through_parallel_workers(backend, tmp_path: Path, capsys) -> None:
+    """A FIFO in a folder is an error record; with --parallel its record crossed to a worker
+    and could not be unpickled, which killed the worker and cost the good files beside it."""
+    for i in range(5):
+        (tmp_path / f"b{i}.txt").write_text(ARTICLE)
+    os.mkfifo(tmp_path / "a1.txt")
+    os.mkfifo(tmp_path / "a2.txt")
+    code = main(["clean", "--format", "jsonl", "--parallel", "2", str(tmp_path)])
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(rows) == 7 and "Traceback" not in err
+    assert [r["error"].endswith("not read from a folder") for r in rows[:2]] == [True, True]
+    assert all("error" not in r and r["body"] for r in rows[2:])

@@ -257,6 +257,34 @@ def test_train_keeps_the_kinds_it_does_not_train_from_another_model(tmp_path: Pa
     )
 
 
+def test_train_keep_refuses_a_model_without_the_kind_before_training(tmp_path: Path, capsys):
+    text_only = tmp_path / "text_only"
+    seeds = str(REPO / "labelled" / "seeds")
+    quick = ["--shared", "none", "--kinds", "text", "--max-iter", "5", "--no-eval"]
+    assert main(["train", seeds, "-o", str(text_only), *quick]) == 0
+    capsys.readouterr()
+    out = tmp_path / "m"
+    assert main(["train", seeds, "-o", str(out), *quick, "--keep", str(text_only)]) == 2
+    err = capsys.readouterr().err
+    assert f"--keep {text_only}: it has no html networks" in err
+    assert "text:" not in err and not out.exists()  # refused before any training
+
+
+def test_convert_skips_a_page_no_encoding_reads(tmp_path: Path, capsys) -> None:
+    import random
+
+    rng = random.Random(1)
+    (tmp_path / "a.html").write_bytes(bytes(rng.randrange(128, 256) for _ in range(3000)))
+    (tmp_path / "a.gold.txt").write_text("Words.")
+    (tmp_path / "b.html").write_text("<p>The mayor opened the new bridge on Monday.</p>")
+    (tmp_path / "b.gold.txt").write_text("The mayor opened the new bridge on Monday.")
+    out = tmp_path / "out"
+    assert main(["convert", str(tmp_path), "-o", str(out), "--input", "html"]) == 0
+    err = capsys.readouterr().err
+    assert "cleaner convert: a: undecodable bytes (" in err and "; skipped" in err
+    assert [p.name for p in out.iterdir()] == ["b.tsv"]
+
+
 def test_train_keep_needs_a_kind_left_to_keep(tmp_path: Path, capsys) -> None:
     code = main(["train", str(REPO / "labelled"), "-o", str(tmp_path / "m"), "--keep", "x"])
     assert code == 2

@@ -243,8 +243,15 @@ def test_folder_follows_symlinked_folders_once_and_ends_a_link_loop(tmp_path: Pa
     (root / "a.txt").write_text("a")
     (root / "link").symlink_to(elsewhere, target_is_directory=True)
     (elsewhere / "back").symlink_to(root, target_is_directory=True)  # a loop
+    (root / "b").mkdir()
+    (root / "b" / "real.txt").write_text("real")
+    (root / "a").mkdir()
+    (root / "a" / "to_b").symlink_to(root / "b", target_is_directory=True)  # inside the tree
+    (root / ".hid").mkdir()
+    (root / ".hid" / "secret.txt").write_text("hidden")
+    (root / "vis").symlink_to(root / ".hid", target_is_directory=True)  # a hidden one
     ids = [Path(r.id).relative_to(root).as_posix() for r in _records([root])]
-    assert ids == ["a.txt", "link/linked.txt"]
+    assert ids == ["a.txt", "b/real.txt", "link/linked.txt"]
 
 
 def test_what_a_folder_holds_but_cannot_give_is_an_error_record(tmp_path: Path) -> None:
@@ -323,7 +330,7 @@ def test_one_megabyte_line_passes_through_unchanged(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "written"),
-    [(7, "7"), (1.5, "1.5"), (True, "true"), ({"b": 1, "a": "é"}, '{"a": "é", "b": 1}')],
+    [(7, "7"), (1.5, "1.5"), (True, "true"), ({"b": 1, "a": "é"}, '{"b": 1, "a": "é"}')],
 )
 def test_an_id_that_is_not_a_string_is_its_json_text(tmp_path: Path, raw, written) -> None:
     # before: Python's spelling, "True" and "{'b': 1, 'a': 'é'}", which no JSON join matches
@@ -331,6 +338,20 @@ def test_an_id_that_is_not_a_string_is_its_json_text(tmp_path: Path, raw, writte
     path.write_text(json.dumps({"id": raw, "text": "Body"}) + "\n", encoding="utf-8")
     (rec,) = _records([path])
     assert rec.id == written
+
+
+def test_an_id_of_nan_or_infinity_gets_the_default_id(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"  # Python's json reads NaN and Infinity; they are no JSON text
+    path.write_text('{"id": NaN, "text": "A"}\n{"id": Infinity, "text": "B"}\n')
+    assert [r.id for r in _records([path])] == [f"{path}:1", f"{path}:2"]
+
+
+def test_a_declared_charset_that_is_not_ascii_compatible_is_ignored() -> None:
+    # EBCDIC or UTF-7 on a page whose <meta> reads as ASCII would only garble it
+    for label in ("cp037", "utf-7"):
+        page = f'<meta charset="{label}"><p>Hello, plain ASCII + more-text</p>'.encode()
+        text, encoding = decode_bytes(page)
+        assert "Hello, plain ASCII + more-text" in text and encoding == "utf-8"
 
 
 def test_jsonl_records_ids_meta_and_errors(tmp_path: Path) -> None:

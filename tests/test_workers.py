@@ -80,3 +80,19 @@ def test_healthy_workers_give_results_in_input_order() -> None:
         )
     )
     assert out == [2 * i for i in range(30)]
+
+
+def test_every_worker_starts_with_sigterms_default_then_its_initializer() -> None:
+    """A worker forked from the CLI inherits its SIGTERM handler (which unwinds the CLI's run);
+    the pool stops a stuck worker with SIGTERM when another dies, and a worker that caught it
+    went on, so the pool never joined (cleaner track --parallel hung)."""
+    import signal
+
+    calls = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        workers._start_worker(lambda *args: calls.append(args), (1, 2))
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert calls == [(1, 2)]
