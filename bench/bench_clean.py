@@ -123,27 +123,37 @@ def score_tool(name: str, extract: Extractor, pages: Sequence[BenchPage]) -> Too
     seconds = cpu_seconds = 0.0
     errors = empty = 0
     first_error: str | None = None
-    per_page = getattr(extract, "clean_page", None)  # a batch-aware tool is given the page
     for page in pages:
-        start, cpu_start = time.perf_counter(), time.process_time()
-        try:
-            output = per_page(page) if per_page is not None else extract(page.content)
-        except Exception as exc:  # noqa: BLE001 - third-party code; count it and go on
-            seconds += time.perf_counter() - start
-            cpu_seconds += time.process_time() - cpu_start
+        output, exc, wall, cpu = _timed_call(extract, page)
+        seconds += wall
+        cpu_seconds += cpu
+        if exc is not None:
             errors += 1
             if first_error is None:
                 first_error = f"{page.id}: {type(exc).__name__}: {(str(exc) or repr(exc))[:120]}"
             scores.append(Score(0.0, 0.0, 0.0))
             continue
-        seconds += time.perf_counter() - start
-        cpu_seconds += time.process_time() - cpu_start
         if not words(output or ""):
             empty += 1
         scores.append(token_prf(output or "", page.gold))
     return ToolRun(
         name, len(pages), mean_scores(scores), empty, errors, seconds, cpu_seconds, first_error
     )
+
+
+def _timed_call(
+    extract: Extractor, page: BenchPage
+) -> tuple[str | None, Exception | None, float, float]:
+    """(output, the exception it raised or None, wall seconds, CPU seconds) of one call; a
+    batch-aware tool is given the page."""
+    per_page = getattr(extract, "clean_page", None)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    output = exc = None
+    try:
+        output = per_page(page) if per_page is not None else extract(page.content)
+    except Exception as error:  # noqa: BLE001 - third-party code; counted by the caller
+        exc = error
+    return output, exc, time.perf_counter() - start, time.process_time() - cpu_start
 
 
 # --- tools --------------------------------------------------------------------------------------
@@ -505,16 +515,11 @@ def _prepare(extract: Extractor, pages: Sequence[BenchPage]) -> tuple[float, flo
 
 def _timed_pass(extract: Extractor, pages: Sequence[BenchPage]) -> tuple[float, float]:
     """One more pass over the pages, timed as score_tool times it (wall, CPU), not scored."""
-    per_page = getattr(extract, "clean_page", None)
     wall = cpu = 0.0
     for page in pages:
-        start, cpu_start = time.perf_counter(), time.process_time()
-        try:
-            per_page(page) if per_page is not None else extract(page.content)
-        except Exception:  # noqa: BLE001 - counted in the scored pass
-            pass
-        wall += time.perf_counter() - start
-        cpu += time.process_time() - cpu_start
+        _, _, call_wall, call_cpu = _timed_call(extract, page)
+        wall += call_wall
+        cpu += call_cpu
     return wall, cpu
 
 

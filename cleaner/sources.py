@@ -208,12 +208,12 @@ _ASCII_PROBE = b'<meta charset="x"> a+b-c=d'  # "+b-" is a shift in UTF-7
 def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
     """Decode a document's bytes; returns (text, encoding name). Not normalised.
 
-    Order: a BOM wins; then strict UTF-8 when the bytes are well-formed UTF-8 with non-ASCII
-    characters; then the declared charset (`declared`, e.g. from an HTTP header, else a `<meta
-    charset>` in the first 4 KB) if the bytes decode with it; then strict UTF-8 (most of the
-    web, and fast); then charset_normalizer's detection; last UTF-8 with replacement characters.
-    Raises InputError for binary content, and when more than _MAX_REPLACED_SHARE of the
-    characters would be replacements.
+    Order: a BOM wins; then strict UTF-8 (most of the web, and fast; ASCII reads the same in
+    every codec a page may declare, see _codec); then the declared charset (`declared`, e.g.
+    from an HTTP header, else a `<meta charset>` in the first 4 KB) if the bytes decode with
+    it; then UTF-8 with a few stray bytes replaced; then charset_normalizer's detection; last
+    UTF-8 with replacement characters. Raises InputError for binary content, and when more than
+    _MAX_REPLACED_SHARE of the characters would be replacements.
 
     A browser would follow the declaration before checking UTF-8. A saved scrape is often
     re-encoded to UTF-8 with its old `<meta charset="iso-8859-1">` left in (124 of the 2,002
@@ -229,11 +229,10 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     utf16 = _utf16_without_bom(data[:_SNIFF_BYTES])
     if utf16:
         return data.decode(utf16, errors="replace"), utf16
-    if not data.isascii():
-        try:  # well-formed UTF-8 outranks a declaration (see the docstring)
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
+    try:  # well-formed UTF-8 outranks a declaration (see the docstring)
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     for label in (declared, sniff_declared_charset(data)):
         codec = _codec(label)
         if codec:
@@ -241,10 +240,6 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
                 return data.decode(codec), codec
             except (UnicodeDecodeError, LookupError):
                 pass  # a lying declaration: fall through to detection
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     stray = _utf8_with_stray_bytes(data)
     if stray:
         return stray
@@ -610,6 +605,15 @@ def _starts_with_a_json_object(path: Path, max_bytes: int) -> bool:
 def _file_record(
     path: Path, name: str, kind: str, max_bytes: int, max_line_chars: int, as_given: bool = False
 ) -> Record:
+    data = _whole_file(path, name, max_bytes)
+    if isinstance(data, Record):
+        return data
+    return _bytes_record(name, data, kind, max_line_chars, as_given)
+
+
+def _whole_file(path: Path, name: str, max_bytes: int) -> bytes | Record:
+    """A regular file's bytes, or the error Record naming it (not a regular file, over
+    max_bytes by its size before reading or by what was read, not readable)."""
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -622,7 +626,7 @@ def _file_record(
         return Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
     if len(data) > max_bytes:
         return Record(name, error=f"{name}: " + _too_big("file", None, max_bytes))
-    return _bytes_record(name, data, kind, max_line_chars, as_given)
+    return data
 
 
 def record_from_bytes(rec_id: str, data: bytes, *, kind: str = "auto") -> Record:
@@ -662,18 +666,9 @@ def _json_file_records(
     """A .json file: one JSON object (one record, named after the file when it has no id) or
     an array of them (one record each, `<file>[i]` without an id; an empty array has none).
     Read whole, so the file is held to max_bytes; a stream belongs in JSONL."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield Record(name, error=f"{name}: " + _too_big("file", size, max_bytes))
-            return
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        yield Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
-        return
-    if len(data) > max_bytes:
-        yield Record(name, error=f"{name}: " + _too_big("file", None, max_bytes))
+    data = _whole_file(path, name, max_bytes)
+    if isinstance(data, Record):
+        yield data
         return
     bom = _unicode_bom(data[:4])
     if bom:
@@ -685,20 +680,12 @@ def _json_file_records(
         yield parsed
         return
     obj, warning = parsed
-    items = obj if isinstance(obj, list) else [obj]
-    for i, item in enumerate(items):
-        where = f"{name}[{i}]" if isinstance(obj, list) else name
-        if not isinstance(item, dict):
-            got = type(item).__name__
-            whole = "" if isinstance(obj, list) else " or an array of them"
-            yield Record(where, error=f"{where}: expected a JSON object{whole}, got {got}")
-            continue
-        record = record_from_dict(
-            item, default_id=where, where=where, max_line_chars=max_line_chars, as_given=as_given
-        )
-        if warning:
-            record.warnings.append(warning)
-        yield record
+    if not isinstance(obj, list):
+        expected = "a JSON object or an array of them"
+        yield _object_record(obj, name, warning, max_line_chars, as_given, expected)
+        return
+    for i, item in enumerate(obj):
+        yield _object_record(item, f"{name}[{i}]", warning, max_line_chars, as_given)
 
 
 def _unicode_bom(head: bytes) -> str | None:
@@ -762,8 +749,21 @@ def _jsonl_line_record(
     if isinstance(parsed, Record):
         return parsed
     obj, warning = parsed
+    return _object_record(obj, where, warning, max_line_chars, as_given)
+
+
+def _object_record(
+    obj: object,
+    where: str,
+    warning: str | None,
+    max_line_chars: int,
+    as_given: bool,
+    expected: str = "a JSON object",
+) -> Record:
+    """The Record of one parsed JSON value (a JSONL line, a .json file or one of its array's
+    items), named `where` when it has no id; an error Record when it is not an object."""
     if not isinstance(obj, dict):
-        return Record(where, error=f"{where}: expected a JSON object, got {type(obj).__name__}")
+        return Record(where, error=f"{where}: expected {expected}, got {type(obj).__name__}")
     record = record_from_dict(
         obj, default_id=where, where=where, max_line_chars=max_line_chars, as_given=as_given
     )
