@@ -42,6 +42,7 @@ from .lexical import LexicalScorer, Vocabulary, lexical_columns, markup_text
 from .lines import Page, html_to_page, text_to_page
 from .model import Ensemble, LineModel, Network, revised
 from .sources import InputError, decode_bytes
+from .workers import start_worker
 
 LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 _WORDS_COL = LINE_FEATURES.index("words")
@@ -158,7 +159,11 @@ def corpus_labels(
     cached: dict = json.loads(path.read_text()) if path.exists() else {}
     pages = [p for p in iter_pages(corpus, split, shared) if p.id not in cached]
     if pages:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Workers restore SIGTERM's default (workers.start_worker): forked from the CLI they
+        # inherit its handler, and a terminated `cleaner train` would leave them labelling.
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=start_worker, initargs=(None, ())
+        ) as pool:
             for result in pool.map(_label_page, [(p, kind) for p in pages], chunksize=8):
                 if result is None:
                     continue

@@ -40,7 +40,7 @@ def fork_context() -> BaseContext | None:
     return None
 
 
-def _start_worker(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
+def start_worker(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
     """Every worker first restores SIGTERM's default: a worker forked from the CLI inherits
     its handler (which unwinds the CLI's run), and the pool stops a stuck worker with SIGTERM
     when another dies; caught there, the worker would go on and the pool would never join."""
@@ -75,7 +75,7 @@ def run_in_order(
             pool = ProcessPoolExecutor(
                 processes,
                 mp_context=context,
-                initializer=_start_worker,
+                initializer=start_worker,
                 initargs=(initializer, initargs),
             )
         return pool

@@ -91,8 +91,37 @@ def test_every_worker_starts_with_sigterms_default_then_its_initializer() -> Non
     calls = []
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
-        workers._start_worker(lambda *args: calls.append(args), (1, 2))
+        workers.start_worker(lambda *args: calls.append(args), (1, 2))
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert calls == [(1, 2)]
+
+
+def _sigterm_handler_of_worker(args) -> None:
+    import signal
+
+    if signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        raise RuntimeError("the worker kept its parent's SIGTERM handler")
+    return None  # as _label_page does for a page with nothing to label
+
+
+def test_training_label_workers_start_with_sigterms_default(tmp_path, monkeypatch) -> None:
+    """`cleaner train` labels corpus pages in a worker pool: forked from the CLI, a worker that
+    kept its SIGTERM handler would go on labelling after the run was terminated."""
+    import signal
+
+    from cleaner import train
+
+    corpus = tmp_path / "corpora" / "dragnet"
+    corpus.mkdir(parents=True)
+    (corpus / "manifest.tsv").write_text("id\turl\n1\thttp://example.com/a\n", encoding="utf-8")
+    monkeypatch.setattr(train, "_label_page", _sigterm_handler_of_worker)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        labels = train.corpus_labels(
+            "dragnet", "text", tmp_path / "cache", workers=1, shared=tmp_path, split=None
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert labels == {}
