@@ -62,8 +62,9 @@ def _decide(
         if labels[i] != "boilerplate":
             labels[i] = "boilerplate"
             notes[i] = "repeats the title"
-    for i in [i for i, lab in enumerate(labels) if lab == "title" and i != keep]:
-        labels[i] = _next_best(p2[i])
+    if labels.count("title") > 1:  # most pages have one title line: the headline
+        for i in [i for i, lab in enumerate(labels) if lab == "title" and i != keep]:
+            labels[i] = _next_best(p2[i])
     return labels, notes
 
 
@@ -71,7 +72,7 @@ def initial_labels(p2: np.ndarray, texts: list[str]) -> list[str]:
     """Each line's likeliest label, but a would-be title that is a sentence takes its next
     best (training's headline ranker sees the same labels)."""
     best = np.argmax(p2, axis=1)
-    labels = [LABELS[k] for k in best.tolist()]
+    labels = list(map(LABELS.__getitem__, best.tolist()))
     for i in np.flatnonzero(best == _TITLE).tolist():
         if is_sentence(texts[i]):
             labels[i] = _next_best(p2[i])
@@ -233,7 +234,8 @@ def article_from_page(
         _headline_fallback(p2, labels, notes)
     columns = model.pass1_columns(kind)
     reasons = PageReasons(X, p1, p2, labels, notes, columns)  # worded when first read
-    scores = p2[np.arange(len(labels)), [_LABEL_INDEX[lab] for lab in labels]].tolist()
+    kinds = np.fromiter(map(_LABEL_INDEX.__getitem__, labels), dtype=np.intp, count=len(labels))
+    scores = p2[np.arange(len(labels)), kinds].tolist()
     for i, (ln, label, score) in enumerate(zip(page.lines, labels, scores, strict=True)):
         ln.label = label
         ln.score = score

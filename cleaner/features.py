@@ -15,6 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, filterfalse
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -263,6 +264,66 @@ _TABLES = (
 )
 
 
+class _Plan(NamedTuple):
+    """Which OWN_FEATURES columns _count_rows makes from which rows of the kernel's counts,
+    grouped by the numpy operation that makes them: (columns, count rows[, more rows])."""
+
+    stat: dict[str, int]  # row of each count
+    safe: list[int]  # the denominators words, letters, chars (at least 1)
+    shares: tuple[list[int], list[int], list[int]]  # count / safe[k], in float32
+    flags: tuple[list[int], list[int]]  # 0 or 1
+    log32: tuple[list[int], list[int]]  # log1p of the float32 count
+    log64: tuple[list[int], list[int]]  # log1p of the int64 count, in float64
+    ratios: tuple[list[int], list[int], list[int]]  # count / count in float64, 0 where den is
+
+
+def _column_plan(stats: tuple[str, ...]) -> _Plan:
+    """The plan for the kernel's counts, named by `stats` (its STATS)."""
+    s = {name: i for i, name in enumerate(stats)}
+    c = _COL
+    safe = ("words", "letters", "chars")
+    shares = {  # column: (count, denominator); avg_word_len first (capped afterwards)
+        "avg_word_len": ("word_chars", "words"),
+        "stop_density": ("stop", "words"),
+        "cap_share": ("caps", "words"),
+        "comma_rate": ("commas", "words"),
+        "upper_share": ("upper", "letters"),
+        "digit_share": ("digits", "chars"),
+    }
+    flags = ("end_punct", "end_ellipsis", "end_alnum", "starts_quote", "imperative_start")
+    flags += ("teaser_of_other", "has_teaser")
+    log32 = {"chars": "chars", "words": "words", "stop_count": "stop", "content_words": "content"}
+    log64 = {"sentences": "sentences", "bullets": "bullets", "dup_count": "dup"}
+    log64["same_cut_len"] = "cut_near"  # 0 on the lines that are not cut: log1p(0) is 0 there
+    ratios = {
+        "title_sim": ("title_inter", "title_union"),
+        "topic_fit": ("fit_hits", "content"),
+        "reader_address": ("reader", "words"),  # no words: no reader words, 0 either way
+    }
+    return _Plan(
+        stat=s,
+        safe=[s[k] for k in safe],
+        shares=(
+            [c[k] for k in shares],
+            [s[num] for num, _ in shares.values()],
+            [safe.index(den) for _, den in shares.values()],
+        ),
+        flags=([c[k] for k in flags], [s[k] for k in flags]),
+        log32=([c[k] for k in log32], [s[v] for v in log32.values()]),
+        log64=([c[k] for k in log64], [s[v] for v in log64.values()]),
+        ratios=(
+            [c[k] for k in ratios],
+            [s[num] for num, _ in ratios.values()],
+            [s[den] for _, den in ratios.values()],
+        ),
+    )
+
+
+_PLAN = _column_plan(_kernel.STATS) if _kernel is not None else None
+_FUSED_COLUMNS = _COL["page_lines"] + 1
+"""The compiled path makes the columns before the DOM's as rows of one array, then writes them
+into the page's matrix at once (see _own_features_compiled)."""
+
 _CUE_SINGLE_KEYS = frozenset(_CUE_SINGLE)
 
 
@@ -499,6 +560,8 @@ def _own_features_python(page: Page, out: np.ndarray | None = None) -> np.ndarra
     ]
     X[:, c["imperative_start"]] = [bool(ws) and ws[0] in _IMPERATIVE for ws in tokens]
     _position_columns(X, page, nwords, chars)
+    if page.is_html:
+        _dom_features(page, X, chars)
     return X
 
 
@@ -506,7 +569,9 @@ def _own_features_compiled(page: Page, out: np.ndarray | None = None) -> np.ndar
     """own_features from the integer counts of cleaner._linestats. Each column is made from
     them by the numpy operation, on the same dtype and layout, that _own_features_python
     applies to its own counts (a Python int divided, or log1p of an int64 or float32 array),
-    so the floats come out bit for bit the same."""
+    so the floats come out bit for bit the same. Elementwise, so columns that take the same
+    operation go through it together: a page is a few hundred lines, and the number of numpy
+    calls, not the arithmetic, is what costs."""
     lines = page.lines
     n = len(lines)
     X = _zeros_or(out, n)
@@ -519,37 +584,42 @@ def _own_features_compiled(page: Page, out: np.ndarray | None = None) -> np.ndar
     if counts is None:  # a page the reference fails on (see line_stats): raise its error
         return _own_features_python(page, out)
     table, cues = counts
-    s = dict(zip(_kernel.STATS, table, strict=True))
-    f32 = np.float32
-    chars = s["chars"].astype(f32)
-    nwords = s["words"].astype(f32)
-    _shape_columns(
-        X,
-        chars,
-        nwords,
-        *(s[k].astype(f32) for k in ("stop", "word_chars", "commas", "letters", "upper")),
-        *(s[k].astype(f32) for k in ("digits", "spaces", "caps")),
-    )
-    c = _COL
-    for name in ("end_punct", "end_ellipsis", "end_alnum", "starts_quote", "imperative_start"):
-        X[:, c[name]] = s[name]
-    X[:, c["sentences"]] = np.log1p(s["sentences"])
-    X[:, c["bullets"]] = np.log1p(s["bullets"].astype(np.float64))
-    first_cue = c[f"cue_{_CUE_NAMES[0]}"]
-    X[:, first_cue : first_cue + len(_CUE_NAMES)] = np.log1p(cues)
-    X[:, c["title_sim"]] = _ratio(s["title_inter"], s["title_union"])
-    X[:, c["dup_count"]] = np.log1p(s["dup"])
-    X[:, c["teaser_of_other"]] = s["teaser_of_other"]
-    X[:, c["has_teaser"]] = s["has_teaser"]
-    cut = s["cut"].astype(bool)
-    same_cut = np.zeros(n, dtype=f32)
-    same_cut[cut] = np.log1p(s["cut_near"][cut])
-    X[:, c["same_cut_len"]] = same_cut
-    X[:, c["topic_fit"]] = _ratio(s["fit_hits"], s["content"])
-    X[:, c["content_words"]] = np.log1p(s["content"].astype(f32))
-    X[:, c["reader_address"]] = s["reader"] / np.maximum(s["words"], 1)
-    _position_columns(X, page, nwords, chars)
+    f32 = table.astype(np.float32)
+    rows = np.zeros((_FUSED_COLUMNS, n), dtype=np.float32)  # X[:, :_FUSED_COLUMNS].T
+    _count_rows(rows, table, f32)
+    k = _COL[f"cue_{_CUE_NAMES[0]}"]
+    rows[k : k + len(_CUE_NAMES)] = np.log1p(cues).T
+    chars = f32[_PLAN.stat["chars"]]
+    _position_columns(rows.T, page, f32[_PLAN.stat["words"]], chars)
+    X[:, :_FUSED_COLUMNS] = rows.T
+    if page.is_html:
+        _dom_features(page, X, chars)
     return X
+
+
+def _count_rows(rows: np.ndarray, table: np.ndarray, f32: np.ndarray) -> None:
+    """The columns made from the kernel's counts (`table`, and as float32 `f32`: one row a
+    count), into `rows` (one row an OWN_FEATURES column), a numpy call per kind of operation
+    (see _Plan)."""
+    plan, s = _PLAN, _PLAN.stat
+    rows[plan.log32[0]] = np.log1p(f32[plan.log32[1]])
+    safe = np.maximum(f32[plan.safe], 1.0)
+    shares = f32[plan.shares[1]] / safe[plan.shares[2]]
+    word_len = shares[0]  # avg_word_len: at most 20 characters, in tens
+    np.minimum(word_len, 20.0, out=word_len)
+    word_len /= 10.0
+    rows[plan.shares[0]] = shares
+    punct = f32[s["chars"]] - f32[s["letters"]]
+    punct -= f32[s["digits"]]
+    punct -= f32[s["spaces"]]
+    punct /= safe[2]
+    rows[_COL["punct_share"]] = np.clip(punct, 0, 1)
+    rows[plan.flags[0]] = f32[plan.flags[1]]
+    rows[plan.log64[0]] = np.log1p(table[plan.log64[1]])
+    den = table[plan.ratios[2]]
+    ratios = np.zeros(den.shape, dtype=np.float64)
+    np.divide(table[plan.ratios[1]], den, out=ratios, where=den > 0)
+    rows[plan.ratios[0]] = ratios
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -592,7 +662,7 @@ def _shape_columns(
 
 
 def _position_columns(X: np.ndarray, page: Page, nwords: np.ndarray, chars: np.ndarray) -> None:
-    """Where a line sits on the page (and, for HTML, in the DOM)."""
+    """Where a line sits on the page."""
     n = len(page.lines)
     c = _COL
     idx = np.arange(n, dtype=np.float32)
@@ -606,8 +676,6 @@ def _position_columns(X: np.ndarray, page: Page, nwords: np.ndarray, chars: np.n
     X[0, c["first_line"]] = 1.0
     X[:, c["blank_before"]] = [ln.blank_before for ln in page.lines]
     X[:, c["page_lines"]] = np.log1p(n)
-    if page.is_html:
-        _dom_features(page, X, chars)
 
 
 @lru_cache(maxsize=8192)
@@ -673,6 +741,19 @@ def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
     return ((cum[width:] - cum[:-width]) / width).astype(np.float32)
 
 
+def _window_means(values: np.ndarray, widths: tuple[int, ...]) -> np.ndarray:
+    """_window_mean(values, w) for each of the (odd) widths, one row each, from one cumulative
+    sum: padding further with zeros adds exact zeros, so every sum is the same float64 that
+    _window_mean's own padding gives."""
+    n, half = len(values), max(widths) // 2
+    padded = np.concatenate([np.zeros(half + 1), values.astype(np.float64), np.zeros(half)])
+    cum = np.cumsum(padded)
+    widths_ = np.array(widths)
+    start = (half - widths_ // 2)[:, None] + np.arange(n)  # _window_mean's cum[:-w] at i
+    means = (cum[start + widths_[:, None]] - cum[start]) / widths_[:, None]
+    return means.astype(np.float32)
+
+
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each True element the length of the run of Trues it is in; 0 for False ones."""
     n = len(flags)
@@ -689,36 +770,43 @@ def context_columns(own: np.ndarray, out: np.ndarray | None = None) -> np.ndarra
     n = own.shape[0]
     if out is None:
         out = np.empty((n, len(LINE_FEATURES) - own.shape[1]), dtype=np.float32)
-    j = 0
+    j = _neighbour_columns(own, out)
     for part in _context_parts(own):
         out[:, j : j + part.shape[1]] = part
         j += part.shape[1]
     return out
 
 
+def _neighbour_columns(own: np.ndarray, out: np.ndarray) -> int:
+    """The neighbours' columns (-1 beyond the page), written into out's first columns, one
+    block an offset; returns how many. The page is padded with -1 rows once, so each block
+    is one slice of it."""
+    n, k = own.shape[0], len(_NEIGHBOUR_COLS)
+    reach = max(map(abs, _NEIGHBOUR_OFFSETS))
+    padded = np.full((n + 2 * reach, k), -1.0, dtype=np.float32)
+    padded[reach : reach + n] = own[:, _NEIGHBOUR_IDX]
+    for j, off in enumerate(_NEIGHBOUR_OFFSETS):
+        out[:, j * k : (j + 1) * k] = padded[reach + off : reach + off + n]
+    return len(_NEIGHBOUR_OFFSETS) * k
+
+
+_NEIGHBOUR_IDX = [_COL[name] for name in _NEIGHBOUR_COLS]
+
+
 def _context_parts(own: np.ndarray) -> list[np.ndarray]:
-    """The context columns, a block of them an array, in LINE_FEATURES order."""
-    n = own.shape[0]
-    cols = [_COL[name] for name in _NEIGHBOUR_COLS]
-    base = own[:, cols]
-    parts = []
-    for off in _NEIGHBOUR_OFFSETS:
-        shifted = np.full_like(base, -1.0)
-        if off < 0 and n > -off:
-            shifted[-off:] = base[:off]
-        elif off > 0 and n > off:
-            shifted[:-off] = base[off:]
-        parts.append(shifted)
+    """The context columns after the neighbours', a block of them an array, in LINE_FEATURES
+    order."""
     words = np.expm1(own[:, _COL["words"]])
     short = words < _SHORT_LINE_WORDS
     run = _run_lengths(short)
     long_ = (words >= _LONG_LINE_WORDS).astype(np.float32)
     window = _window_mean(long_, 7) * 7 - long_
-    parts.append(np.log1p(run)[:, None])
-    parts.append(window[:, None] / 6.0)
-    parts.append(_stamp_columns(own, words))
-    parts.append(_main_block_columns(words))
-    return parts
+    return [
+        np.log1p(run)[:, None],
+        window[:, None] / 6.0,
+        _stamp_columns(own, words),
+        _main_block_columns(words),
+    ]
 
 
 def _main_block_columns(words: np.ndarray) -> np.ndarray:
@@ -780,6 +868,7 @@ def line_features(page: Page, spare: int = 0) -> np.ndarray:
 # --- pass 2 ------------------------------------------------------------------------------------
 
 _PROB_OFFSETS = (-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5)
+_BODY_WINDOWS = (5, 11, 21, 41)
 _BODY = LABELS.index("body")
 
 
@@ -803,20 +892,24 @@ def revision_features(X: np.ndarray, probs: np.ndarray) -> np.ndarray:
     out = np.zeros((n, len(REVISION_FEATURES)), dtype=np.float32)  # k == len(LABELS)
     j = len(_REVISION_COLS)
     out[:, :j] = X[:, _REVISION_COLS]
-    # written into one matrix, a block at a time (this runs on every page)
-    for off in _PROB_OFFSETS:
-        block = out[:, j : j + k]
-        if off == 0:
-            block[:] = probs
-        elif off < 0 and n > -off:
-            block[-off:] = probs[:off]
-        elif off > 0 and n > off:
-            block[:-off] = probs[off:]
-        j += k
+    # the probabilities of the lines around, zeros beyond the page: one strided view of the
+    # padded page (line i, offset o -> row i + o), one copy into a block of out
+    reach = max(map(abs, _PROB_OFFSETS))
+    padded = np.zeros((n + 2 * reach, k), dtype=probs.dtype)
+    padded[reach : reach + n] = probs
+    width = len(_PROB_OFFSETS) * k
+    windows = np.ndarray(
+        (n, len(_PROB_OFFSETS), k),
+        dtype=padded.dtype,
+        buffer=padded,
+        offset=(reach + _PROB_OFFSETS[0]) * padded.strides[0],
+        strides=(padded.strides[0], padded.strides[0], padded.strides[1]),
+    )
+    out[:, j : j + width].reshape(n, len(_PROB_OFFSETS), k)[...] = windows
+    j += width
     body = probs[:, _BODY]
-    for width in (5, 11, 21, 41):
-        out[:, j] = _window_mean(body, width)
-        j += 1
+    out[:, j : j + len(_BODY_WINDOWS)] = _window_means(body, _BODY_WINDOWS).T
+    j += len(_BODY_WINDOWS)
     cum = np.cumsum(body)
     total = max(float(cum[-1]), 1e-6) if n else 1.0
     out[:, j] = (cum - body) / total
