@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cleaner.article import LABELS
 from cleaner.features import (
     LINE_FEATURES,
     OWN_FEATURES,
@@ -361,3 +362,34 @@ def test_teasers_are_looked_for_in_lists_not_in_templates() -> None:
 
     assert teaser_flags(cap)[-1] == 1.0
     assert not teaser_flags(cap + 1).any()
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 17, 60])
+def test_window_means_from_one_sum_are_each_windows_mean_to_the_bit(n: int) -> None:
+    """revision_features takes its four body windows from one cumulative sum (speed); each must
+    be the float32 that _window_mean gives alone, on pages shorter than the widest window too."""
+    from cleaner.features import _window_mean, _window_means
+
+    values = np.random.default_rng(n).random(n, dtype=np.float32)
+    widths = (5, 11, 21, 41)
+    together = _window_means(values, widths)
+    assert together.shape == (len(widths), n)
+    for row, width in zip(together, widths, strict=True):
+        assert row.tobytes() == _window_mean(values, width).tobytes()
+
+
+@pytest.mark.parametrize("n", [1, 4, 30])
+def test_revision_features_see_each_neighbours_probabilities_and_zeros_beyond_the_page(
+    n: int,
+) -> None:
+    """Pass 2 reads the pass-1 probabilities of the lines within five either side, taken from
+    one strided view of a padded page: each block must be the neighbour's row, or zeros."""
+    rng = np.random.default_rng(n)
+    X = rng.random((n, len(LINE_FEATURES)), dtype=np.float32)
+    probs = rng.random((n, len(LABELS)), dtype=np.float32)
+    R = revision_features(X, probs)
+    for off in range(-5, 6):
+        cols = [REVISION_FEATURES.index(f"p{off:+d}_{lab}") for lab in LABELS]
+        for i in range(n):
+            want = probs[i + off] if 0 <= i + off < n else np.zeros(len(LABELS), np.float32)
+            assert R[i, cols].tobytes() == want.tobytes()
