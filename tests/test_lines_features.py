@@ -393,3 +393,22 @@ def test_revision_features_see_each_neighbours_probabilities_and_zeros_beyond_th
         for i in range(n):
             want = probs[i + off] if 0 <= i + off < n else np.zeros(len(LABELS), np.float32)
             assert R[i, cols].tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 12])
+def test_context_columns_copy_each_neighbours_features_and_minus_one_beyond_the_page(
+    n: int,
+) -> None:
+    """Pass 1 sees the lines two either side through copies of a few of their own columns,
+    taken as slices of a page padded with -1 rows: each must be the neighbour's value, or -1."""
+    from cleaner.features import _NEIGHBOUR_COLS, _NEIGHBOUR_OFFSETS, context_columns
+
+    own = np.random.default_rng(n).random((n, len(OWN_FEATURES)), dtype=np.float32)
+    ctx = context_columns(own)
+    names = LINE_FEATURES[len(OWN_FEATURES) :]
+    for off in _NEIGHBOUR_OFFSETS:
+        for name in _NEIGHBOUR_COLS:
+            got = ctx[:, names.index(f"n{off:+d}_{name}")]
+            src = own[:, OWN_FEATURES.index(name)]
+            want = [src[i + off] if 0 <= i + off < n else -1.0 for i in range(n)]
+            assert got.tolist() == want
