@@ -1203,14 +1203,17 @@ cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *
 cdef Py_ssize_t ids_terms(const long long *ids, Py_ssize_t ntok, TermIndex ix,
                           long long *out) noexcept:
     """The distinct terms of a line whose tokens have the word ids `ids` (-1: not a word of
-    the vocabulary), sorted, written to out; returns how many."""
-    cdef Py_ssize_t nt = 0, k, j
+    the vocabulary), sorted, written to out; returns how many. The kinds of term have ranges
+    in order (words, first words, last words, pairs) and a line has one first and one last
+    word, so the words and the pairs are sorted apart: two short sorts, not one long one."""
+    cdef Py_ssize_t nt = 0, k, at
     cdef long long a, b, q
     cdef long long base_last = ix.nwords + ix.nfirst, base_pair = base_last + ix.nlast
     for k in range(ntok):
         if ids[k] >= 0:
             out[nt] = ids[k]
             nt += 1
+    nt = sort_unique(out, nt)
     if ntok:
         if ids[0] >= 0 and ix.first_pos[ids[0]] >= 0:
             out[nt] = ix.nwords + ix.first_pos[ids[0]]
@@ -1218,6 +1221,7 @@ cdef Py_ssize_t ids_terms(const long long *ids, Py_ssize_t ntok, TermIndex ix,
         if ids[ntok - 1] >= 0 and ix.last_pos[ids[ntok - 1]] >= 0:
             out[nt] = base_last + ix.last_pos[ids[ntok - 1]]
             nt += 1
+    at = nt
     for k in range(ntok - 1):
         a, b = ids[k], ids[k + 1]
         if a >= 0 and b >= 0:
@@ -1225,11 +1229,16 @@ cdef Py_ssize_t ids_terms(const long long *ids, Py_ssize_t ntok, TermIndex ix,
             if q >= 0:
                 out[nt] = base_pair + q
                 nt += 1
-    sort_terms(out, nt)
-    j = 0
-    for k in range(nt):
-        if k == 0 or out[k] != out[j - 1]:
-            out[j] = out[k]
+    return at + sort_unique(out + at, nt - at)
+
+
+cdef inline Py_ssize_t sort_unique(long long *a, Py_ssize_t n) noexcept:
+    """Sorts a[:n] and drops repeats; returns how many are left."""
+    cdef Py_ssize_t k, j = 0
+    sort_terms(a, n)
+    for k in range(n):
+        if k == 0 or a[k] != a[j - 1]:
+            a[j] = a[k]
             j += 1
     return j
 
