@@ -896,14 +896,28 @@ cdef bint dateline_at_start(Text t, list texts, Py_ssize_t line) except -1:
     return False
 
 
-def line_stats(list texts, Tables tb, title_words):
+cdef class PageWords:
+    """A page's lines split into words by line_stats (lower-cased, as indices of the page's
+    distinct words), kept so that the word model (page_scores) neither lower-cases, splits nor
+    looks up each token again: a distinct word is looked up once a page."""
+
+    cdef list texts  # the lines line_stats was given, and their lower-cased copies, which the
+    cdef list lower  # words point into (so they stay alive as long as this does)
+    cdef Vocab v
+
+    def __dealloc__(self):
+        vocab_free(&self.v)
+
+
+def line_stats(list texts, Tables tb, title_words, bint keep_words=False):
     """Per-line integer counts of a page: `texts` are its lines, `title_words` the set of words
     of its title (empty for none).
 
     Returns (stats, cues): stats an int64 array with a row for each name in STATS, cues the
-    float32 (lines x cue families) counts that features._cue_counts computes. Returns None for
-    the pages left to the reference, which fails on them with its own error: those with a line
-    that is empty, not a plain str, or holds a newline or a lone surrogate."""
+    float32 (lines x cue families) counts that features._cue_counts computes; with
+    `keep_words`, (stats, cues, words): words the page's PageWords, for page_scores. Returns
+    None for the pages left to the reference, which fails on them with its own error: those
+    with a line that is empty, not a plain str, or holds a newline or a lone surrogate."""
     cdef Py_ssize_t n = len(texts), i, cap = 0
     cdef list lower = []
     for text in texts:
@@ -919,7 +933,6 @@ def line_stats(list texts, Tables tb, title_words):
     cdef long long[:, ::1] S = stats
     cdef float[:, ::1] C = cues
     cdef Text t
-    cdef Vocab v
     cdef int k
     cdef Py_UCS4 ch
     cdef bint odd
@@ -947,21 +960,21 @@ def line_stats(list texts, Tables tb, title_words):
         if dateline_at_start(t, texts, i):
             C[i, tb.col_dateline] += 1.0
 
-    # the words of the lower-cased lines
-    v.words, v.slots, v.tok, v.line_tok = NULL, NULL, NULL, NULL
-    try:
-        vocab_init(&v, cap, n)
-        tokenise(lower, &v, S, tb)
-        for word in title_words:
-            t = text_of(word)
-            k = vocab_find(&v, t, 0, t.n, span_hash(t, 0, t.n), False, tb)
-            if k >= 0:
-                v.words[k].flags |= F_TITLE
-        word_counts(&v, n, S, C, len(title_words), tb)
-    finally:
-        vocab_free(&v)
+    # the words of the lower-cased lines (the PageWords frees them when it goes)
+    cdef PageWords words = PageWords.__new__(PageWords)
+    words.texts, words.lower = texts, lower
+    vocab_init(&words.v, cap, n)
+    tokenise(lower, &words.v, S, tb)
+    for word in title_words:
+        t = text_of(word)
+        k = vocab_find(&words.v, t, 0, t.n, span_hash(t, 0, t.n), False, tb)
+        if k >= 0:
+            words.v.words[k].flags |= F_TITLE
+    word_counts(&words.v, n, S, C, len(title_words), tb)
 
     page_counts(texts, lower, S, tb)
+    if keep_words:
+        return stats, cues, words
     return stats, cues
 
 
@@ -1023,29 +1036,33 @@ cdef int page_counts(list texts, list lower, long long[:, ::1] S, Tables tb) exc
 
 # --- the word model's terms (cleaner/lexical.py) --------------------------------------------
 
-cdef extern from "stdlib.h":
-    void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *) noexcept nogil) nogil
-
-
-cdef int _cmp_ll(const void *a, const void *b) noexcept nogil:
-    cdef long long x = (<const long long *>a)[0], y = (<const long long *>b)[0]
-    return (x > y) - (x < y)
+cdef Py_ssize_t CIURA_GAPS[8]
+CIURA_GAPS[:] = [1, 4, 10, 23, 57, 132, 301, 701]
 
 
 cdef inline void sort_terms(long long *a, Py_ssize_t n) noexcept:
-    """Ascending; insertion sort for a line's few terms (qsort's calls cost more there)."""
-    cdef Py_ssize_t i, j
+    """Ascending. Insertion sort for a line's few terms; a Shell sort (Ciura's gaps, then each
+    2.25 times the last) for a long line's hundreds, where qsort's comparison calls cost more.
+    The last pass (gap 1) is a plain insertion sort, so the order is right whatever the gaps."""
+    cdef Py_ssize_t i, j, gap, g, ngaps = 1
+    cdef Py_ssize_t gaps[48]
     cdef long long x
+    gaps[0] = 1
     if n > 64:
-        qsort(a, n, sizeof(long long), _cmp_ll)
-        return
-    for i in range(1, n):
-        x = a[i]
-        j = i - 1
-        while j >= 0 and a[j] > x:
-            a[j + 1] = a[j]
-            j -= 1
-        a[j + 1] = x
+        gap = CIURA_GAPS[1]
+        while gap < n and ngaps < 48:
+            gaps[ngaps] = gap
+            ngaps += 1
+            gap = CIURA_GAPS[ngaps] if ngaps < 8 else <Py_ssize_t>(gaps[ngaps - 1] * 2.25)
+    for g in range(ngaps - 1, -1, -1):
+        gap = gaps[g]
+        for i in range(gap, n):
+            x = a[i]
+            j = i
+            while j >= gap and a[j - gap] > x:
+                a[j] = a[j - gap]
+                j -= gap
+            a[j] = x
 
 
 cdef struct WordSlot:  # 16 bytes, so the table stays in cache; one miss a lookup
@@ -1170,10 +1187,8 @@ cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *
                             long long *out) noexcept:
     """The distinct terms of one lower-cased line, sorted, written to out; returns how many.
     ids is scratch room for the line's tokens."""
-    cdef Py_ssize_t p = 0, s, ntok = 0, nt = 0, k, j
+    cdef Py_ssize_t p = 0, s, ntok = 0
     cdef uint64_t h
-    cdef long long a, b, q
-    cdef long long base_last = ix.nwords + ix.nfirst, base_pair = base_last + ix.nlast
     while p < n:
         if not is_word(data[p]):
             p += 1
@@ -1182,10 +1197,23 @@ cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *
         p = word_end(data, n, p, &h)
         ids[ntok] = ix.word(data, s, p - s, h)
         ntok += 1
+    return ids_terms(ids, ntok, ix, out)
+
+
+cdef Py_ssize_t ids_terms(const long long *ids, Py_ssize_t ntok, TermIndex ix,
+                          long long *out) noexcept:
+    """The distinct terms of a line whose tokens have the word ids `ids` (-1: not a word of
+    the vocabulary), sorted, written to out; returns how many. The kinds of term have ranges
+    in order (words, first words, last words, pairs) and a line has one first and one last
+    word, so the words and the pairs are sorted apart: two short sorts, not one long one."""
+    cdef Py_ssize_t nt = 0, k, at
+    cdef long long a, b, q
+    cdef long long base_last = ix.nwords + ix.nfirst, base_pair = base_last + ix.nlast
     for k in range(ntok):
         if ids[k] >= 0:
             out[nt] = ids[k]
             nt += 1
+    nt = sort_unique(out, nt)
     if ntok:
         if ids[0] >= 0 and ix.first_pos[ids[0]] >= 0:
             out[nt] = ix.nwords + ix.first_pos[ids[0]]
@@ -1193,6 +1221,7 @@ cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *
         if ids[ntok - 1] >= 0 and ix.last_pos[ids[ntok - 1]] >= 0:
             out[nt] = base_last + ix.last_pos[ids[ntok - 1]]
             nt += 1
+    at = nt
     for k in range(ntok - 1):
         a, b = ids[k], ids[k + 1]
         if a >= 0 and b >= 0:
@@ -1200,13 +1229,32 @@ cdef Py_ssize_t _line_terms(ucs_t *data, Py_ssize_t n, TermIndex ix, long long *
             if q >= 0:
                 out[nt] = base_pair + q
                 nt += 1
-    sort_terms(out, nt)
-    j = 0
-    for k in range(nt):
-        if k == 0 or out[k] != out[j - 1]:
-            out[j] = out[k]
+    return at + sort_unique(out + at, nt - at)
+
+
+cdef inline Py_ssize_t sort_unique(long long *a, Py_ssize_t n) noexcept:
+    """Sorts a[:n] and drops repeats; returns how many are left."""
+    cdef Py_ssize_t k, j = 0
+    sort_terms(a, n)
+    for k in range(n):
+        if k == 0 or a[k] != a[j - 1]:
+            a[j] = a[k]
             j += 1
     return j
+
+
+cdef inline void terms_sum(const long long *terms, Py_ssize_t got, const float *weights,
+                           const float *bias, Py_ssize_t ncls, float *out) noexcept:
+    """out = bias plus the weight rows of `terms`, added one by one in their order, in
+    float32 (each label its own sum, so the same bits whichever label goes first)."""
+    cdef Py_ssize_t k, c
+    cdef const float *row
+    for c in range(ncls):
+        out[c] = bias[c]
+    for k in range(got):
+        row = weights + terms[k] * ncls
+        for c in range(ncls):
+            out[c] = out[c] + row[c]
 
 
 cdef inline Py_ssize_t text_terms(Text t, TermIndex ix, long long *ids, long long *out) noexcept:
@@ -1241,14 +1289,21 @@ def line_terms(list texts, TermIndex ix):
     return lines[:total], terms[:total]
 
 
+cdef int check_weights(TermIndex ix, const float[:, ::1] weights,
+                       const float[::1] bias) except -1:
+    if weights.shape[0] != ix.nwords + ix.nfirst + ix.nlast + ix.npairs:
+        raise ValueError("weights do not fit the term index")
+    if bias.shape[0] != weights.shape[1]:
+        raise ValueError("weights do not fit the term index")
+    return 0
+
+
 def line_scores(list texts, TermIndex ix, const float[:, ::1] weights, const float[::1] bias):
     """The bias plus the weight rows of each lower-cased line's distinct terms, added one by
     one in term order in float32: what lexical.LexicalScorer.sums computes with numpy
     (np.add.at over the rows of line_terms), to the bit."""
-    cdef Py_ssize_t i, n = len(texts), got, longest = 0, m, k, c, ncls = weights.shape[1]
-    cdef float acc
-    if weights.shape[0] != ix.nwords + ix.nfirst + ix.nlast + ix.npairs or bias.shape[0] != ncls:
-        raise ValueError("weights do not fit the term index")
+    cdef Py_ssize_t i, n = len(texts), got, longest = 0, ncls = weights.shape[1]
+    check_weights(ix, weights, bias)
     lower = [(<str>text).lower() for text in texts]
     for i in range(n):
         longest = max(longest, (PyUnicode_GET_LENGTH(<str>lower[i]) + 1) // 2)
@@ -1260,11 +1315,49 @@ def line_scores(list texts, TermIndex ix, const float[:, ::1] weights, const flo
     cdef long long *terms = &buf[longest + 1]
     for i in range(n):
         got = text_terms(text_of(<str>lower[i]), ix, ids, terms)
-        for c in range(ncls):
-            acc = bias[c]
-            for k in range(got):
-                acc = acc + weights[terms[k], c]
-            z[i, c] = acc
+        terms_sum(terms, got, &weights[0, 0], &bias[0], ncls, &z[i, 0])
+    return scores
+
+
+cdef inline long long word_id(TermIndex ix, Word *w) noexcept:
+    """The vocabulary id of a page word (-1: not in it)."""
+    if w.kind == PyUnicode_1BYTE_KIND:
+        return ix.word(<uint8_t *>w.data, w.start, w.n, w.hash)
+    if w.kind == PyUnicode_2BYTE_KIND:
+        return ix.word(<uint16_t *>w.data, w.start, w.n, w.hash)
+    return ix.word(<uint32_t *>w.data, w.start, w.n, w.hash)
+
+
+def page_scores(PageWords words, list texts, TermIndex ix, const float[:, ::1] weights,
+                const float[::1] bias):
+    """line_scores(texts, ...) from the words line_stats split the same lines into (the same
+    tokens, so the same terms and the same bits), each distinct word looked up once. None
+    when `texts` are not the very lines line_stats was given."""
+    cdef Vocab *v = &words.v
+    cdef Py_ssize_t i, k, n = len(texts), base, ntok, longest = 0, got, ncls = weights.shape[1]
+    check_weights(ix, weights, bias)
+    if n != len(words.texts):
+        return None
+    for i in range(n):
+        if texts[i] is not words.texts[i]:
+            return None
+        longest = max(longest, v.line_tok[i + 1] - v.line_tok[i])
+    scores = np.empty((n, ncls), dtype=np.float32)
+    scratch = np.empty(v.nwords + 3 * longest + 3, dtype=np.int64)
+    cdef float[:, ::1] z = scores
+    cdef long long[::1] buf = scratch
+    cdef long long *known = &buf[0]  # each distinct word's vocabulary id
+    cdef long long *ids = &buf[v.nwords]
+    cdef long long *terms = &buf[v.nwords + longest + 1]
+    for k in range(v.nwords):
+        known[k] = word_id(ix, &v.words[k])
+    for i in range(n):
+        base = v.line_tok[i]
+        ntok = v.line_tok[i + 1] - base
+        for k in range(ntok):
+            ids[k] = known[v.tok[base + k]]
+        got = ids_terms(ids, ntok, ix, terms)
+        terms_sum(terms, got, &weights[0, 0], &bias[0], ncls, &z[i, 0])
     return scores
 
 
@@ -1584,23 +1677,43 @@ def headline_shapes(list texts, list cands, str lede):
 # --- text.without_lone_surrogates' test ----------------------------------------------------------
 
 
+cdef enum:
+    SURROGATE_BLOCK = 512  # code units tested together: a loop the compiler vectorises
+
+
+cdef bint _surrogate_in_2(const uint16_t *u, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t j = 0, k
+    cdef unsigned int hit
+    while j < n:
+        hit = 0
+        for k in range(j, min(j + SURROGATE_BLOCK, n)):
+            hit |= (u[k] & 0xF800) == 0xD800
+        if hit:
+            return True
+        j += SURROGATE_BLOCK
+    return False
+
+
+cdef bint _surrogate_in_4(const uint32_t *u, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t j = 0, k
+    cdef unsigned int hit
+    while j < n:
+        hit = 0
+        for k in range(j, min(j + SURROGATE_BLOCK, n)):
+            hit |= (u[k] & 0xFFFFF800) == 0xD800
+        if hit:
+            return True
+        j += SURROGATE_BLOCK
+    return False
+
+
 def has_surrogates(str text):
     """Whether text holds a code point U+D800..U+DFFF (what str.encode("utf-8") refuses): one
-    pass over a wide string's code units; a 1-byte string cannot hold one."""
+    pass over a wide string's code units, a block of them at a time without a branch each (a
+    100 KB HTML page is a few microseconds); a 1-byte string cannot hold one."""
     cdef Text t = text_of(text)
-    cdef Py_ssize_t j
-    cdef const uint16_t *u2
-    cdef const uint32_t *u4
     if t.kind == PyUnicode_1BYTE_KIND:
         return False
     if t.kind == PyUnicode_2BYTE_KIND:
-        u2 = <const uint16_t *>t.data
-        for j in range(t.n):
-            if (u2[j] & 0xF800) == 0xD800:
-                return True
-        return False
-    u4 = <const uint32_t *>t.data
-    for j in range(t.n):
-        if (u4[j] & 0xFFFFF800) == 0xD800:
-            return True
-    return False
+        return _surrogate_in_2(<const uint16_t *>t.data, t.n)
+    return _surrogate_in_4(<const uint32_t *>t.data, t.n)

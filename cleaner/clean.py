@@ -29,7 +29,8 @@ _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 def classify(page: Page, model: LineModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, pass-1 probabilities, pass-2 probabilities) for every line of a page."""
     kind = "html" if page.is_html else "text"
-    X = model.pass1_inputs(line_features(page, model.spare_columns(kind)), page, kind)
+    X = line_features(page, model.spare_columns(kind), keep_words=model.has_word_model(kind))
+    X = model.pass1_inputs(X, page, kind)
     if X.shape[0] == 0:
         empty = np.zeros((0, len(LABELS)), dtype=np.float32)
         return X, empty, empty

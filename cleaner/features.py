@@ -490,12 +490,14 @@ def _char_classes(joined: str, starts: list[int]) -> tuple[np.ndarray, ...]:
     )
 
 
-def own_features(page: Page, out: np.ndarray | None = None) -> np.ndarray:
+def own_features(page: Page, out: np.ndarray | None = None, keep_words: bool = False) -> np.ndarray:
     """Pass-1 own features: one row a line, columns named by OWN_FEATURES. Computed by the
     compiled kernel when it is built, else in Python; both give the same bytes. Written into
-    `out` (n x OWN_FEATURES, all zeros; line_features gives a slice of its matrix) when given."""
+    `out` (n x OWN_FEATURES, all zeros; line_features gives a slice of its matrix) when given.
+    With `keep_words` the kernel's split of the lines into words stays on the page
+    (Page.kernel_words), for the word model."""
     if _TABLES is not None:
-        return _own_features_compiled(page, out)
+        return _own_features_compiled(page, out, keep_words)
     return _own_features_python(page, out)
 
 
@@ -565,7 +567,9 @@ def _own_features_python(page: Page, out: np.ndarray | None = None) -> np.ndarra
     return X
 
 
-def _own_features_compiled(page: Page, out: np.ndarray | None = None) -> np.ndarray:
+def _own_features_compiled(
+    page: Page, out: np.ndarray | None = None, keep_words: bool = False
+) -> np.ndarray:
     """own_features from the integer counts of cleaner._linestats. Each column is made from
     them by the numpy operation, on the same dtype and layout, that _own_features_python
     applies to its own counts (a Python int divided, or log1p of an int64 or float32 array),
@@ -580,10 +584,12 @@ def _own_features_compiled(page: Page, out: np.ndarray | None = None) -> np.ndar
     texts = [ln.text for ln in lines]
     title = page.html_title
     title_words = frozenset(_WORD.findall(title.lower())) if title else frozenset()
-    counts = _kernel.line_stats(texts, _TABLES, title_words)
+    counts = _kernel.line_stats(texts, _TABLES, title_words, keep_words)
     if counts is None:  # a page the reference fails on (see line_stats): raise its error
         return _own_features_python(page, out)
-    table, cues = counts
+    table, cues = counts[:2]
+    if keep_words:
+        page.kernel_words = counts[2]
     f32 = table.astype(np.float32)
     rows = np.zeros((_FUSED_COLUMNS, n), dtype=np.float32)  # X[:, :_FUSED_COLUMNS].T
     _count_rows(rows, table, f32)
@@ -853,14 +859,15 @@ def _stamp_columns(own: np.ndarray, words: np.ndarray) -> np.ndarray:
     )
 
 
-def line_features(page: Page, spare: int = 0) -> np.ndarray:
+def line_features(page: Page, spare: int = 0, keep_words: bool = False) -> np.ndarray:
     """The full pass-1 matrix: own features then context columns (LINE_FEATURES order), and
     `spare` columns of zeros after them, for the model to write its word scores into in
-    place (LineModel.pass1_inputs): a page's matrix is copied once, not once a stage."""
+    place (LineModel.pass1_inputs): a page's matrix is copied once, not once a stage.
+    `keep_words`: see own_features (the word model then need not split the lines again)."""
     k = len(OWN_FEATURES)
     X = np.zeros((len(page.lines), len(LINE_FEATURES) + spare), dtype=np.float32)
     if page.lines:
-        own = own_features(page, X[:, :k])
+        own = own_features(page, X[:, :k], keep_words)
         context_columns(own, X[:, k : len(LINE_FEATURES)])
     return X
 

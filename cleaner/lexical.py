@@ -16,7 +16,9 @@ The model is data: a vocabulary, sorted integer keys for first words, last words
 and one weight matrix (stored in the model's weights.npz). One function, line_terms, turns lines
 into terms for training and for scoring, so the two cannot drift apart. Scoring runs in the
 compiled kernel (_linestats: TermIndex, line_terms, line_scores) when it is built; the numpy code
-here is the reference it must match bit for bit (tests/test_lexical.py).
+here is the reference it must match bit for bit (tests/test_lexical.py). While cleaning, the
+kernel scores a page from the words it already split the lines into for the features
+(page_scores, through LexicalScorer.page_columns): each distinct word is looked up once a page.
 """
 
 from __future__ import annotations
@@ -234,10 +236,7 @@ class LexicalScorer:
             z = _kernel.line_scores(_as_list(texts), vocab.term_index(), self.weights, self.bias)
         else:
             z = self.sums(texts)
-        z -= z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
-        return z
+        return softmax_rows(z)
 
     def sums(self, texts: Sequence[str]) -> np.ndarray:
         """The bias plus the weight rows of each line's distinct terms, added one at a time in
@@ -249,6 +248,19 @@ class LexicalScorer:
 
     def columns(self, texts: Sequence[str]) -> np.ndarray:
         return lexical_columns(self.probabilities(texts))
+
+    def page_columns(self, page: Page) -> np.ndarray:
+        """columns() of the page's lines, from the words the kernel split them into for the
+        features when it kept them (Page.kernel_words, taken here): the same terms, so the same
+        bits, without lower-casing, splitting and looking up every token again."""
+        texts = [ln.text for ln in page.lines]
+        words, page.kernel_words = page.kernel_words, None
+        if words is not None and _kernel is not None:
+            vocab = self.vocabulary
+            z = _kernel.page_scores(words, texts, vocab.term_index(), self.weights, self.bias)
+            if z is not None:
+                return lexical_columns(softmax_rows(z))
+        return self.columns(texts)
 
     def markup_columns(self, page: Page) -> np.ndarray:
         """MARKUP_FEATURES of a page's lines. The lines of a page share a few dozen markups
@@ -282,6 +294,22 @@ class LexicalScorer:
 
 
 _MARKUP_ROWS_MAX = 16384  # distinct markups kept by markup_columns (a few MB at most)
+
+
+def softmax_rows(z: np.ndarray) -> np.ndarray:
+    """The softmax over z's last axis, in place (z is returned). Label by label: numpy's
+    reductions over a last axis of five cost more than the arithmetic. The same bits as
+    z.max / z.sum(axis=-1): the maximum is exact, and the sum adds the labels in order."""
+    top = z[..., 0].copy()
+    for j in range(1, z.shape[-1]):
+        np.maximum(top, z[..., j], out=top)
+    z -= top[..., None]
+    np.exp(z, out=z)
+    total = z[..., 0].copy()
+    for j in range(1, z.shape[-1]):
+        total += z[..., j]
+    z /= total[..., None]
+    return z
 
 
 def lexical_columns(probs: np.ndarray) -> np.ndarray:

@@ -23,7 +23,13 @@ from .article import LABELS
 from .evaluate import TITLE_MATCH
 from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
 from .headline import HEADLINE_FEATURES, HeadlineRanker
-from .lexical import LEXICAL_FEATURES, MARKUP_FEATURES, LexicalScorer, Vocabulary
+from .lexical import (
+    LEXICAL_FEATURES,
+    MARKUP_FEATURES,
+    LexicalScorer,
+    Vocabulary,
+    softmax_rows,
+)
 from .lines import Page
 from .resources import shipped_model_path
 
@@ -135,18 +141,7 @@ class _FusedLayers:
             np.maximum(h, 0.0, out=h)  # the ReLU of the layer before
             h = np.matmul(h, w)
             h += b
-        # the softmax over the labels, label by label: numpy's reductions over a last axis of
-        # five cost more than the networks' arithmetic; the sum adds in the same order
-        top = h[:, :, 0].copy()
-        for j in range(1, h.shape[2]):
-            np.maximum(top, h[:, :, j], out=top)
-        h -= top[:, :, None]
-        np.exp(h, out=h)
-        total = h[:, :, 0].copy()
-        for j in range(1, h.shape[2]):
-            total += h[:, :, j]
-        h /= total[:, :, None]
-        return _member_mean(h)
+        return _member_mean(softmax_rows(h))  # the softmax over the labels, member by member
 
 
 def _member_mean(h: np.ndarray) -> np.ndarray:
@@ -183,6 +178,10 @@ class LineModel:
         pages without title labels; the likeliest title line is the headline then)."""
         return self.headline.get(kind if self.has(kind) else "text")
 
+    def has_word_model(self, kind: str) -> bool:
+        """Whether pass 1 of this kind reads the word model's columns (LEXICAL_FEATURES)."""
+        return (kind if self.has(kind) else "text") in self.lexical
+
     def pass1_columns(self, kind: str) -> tuple[str, ...]:
         """The names of the columns pass 1 reads for this kind of input: the line's features
         (features.py), then the word model's columns if the kind has one (text scrapes in the
@@ -209,7 +208,7 @@ class LineModel:
             kind = "text"
         parts = []
         if kind in self.lexical:
-            parts.append(self.lexical[kind].columns([ln.text for ln in page.lines]))
+            parts.append(self.lexical[kind].page_columns(page))
         if kind in self.markup:
             parts.append(self.markup[kind].markup_columns(page))
         if not parts:

@@ -136,16 +136,103 @@ def test_kernel_terms_equal_the_reference_on_random_lines(seed: int) -> None:
 @needs_kernel
 def test_kernel_terms_equal_the_reference_with_the_shipped_vocabulary() -> None:
     model = load_model()
-    texts = [
+    texts = _labelled_lines()
+    assert model.lexical
+    for scorer in model.lexical.values():
+        _assert_same_terms(scorer.vocabulary, texts)
+        _assert_same_terms(scorer.vocabulary, [t.upper() for t in texts[:200]])
+
+
+def _labelled_lines() -> list[str]:
+    return [
         line
         for path in sorted((REPO / "labelled").rglob("*.tsv"))
         for line in (row.partition("\t")[2] for row in path.read_text("utf-8").splitlines())
         if line
     ]
-    assert model.lexical
-    for scorer in model.lexical.values():
-        _assert_same_terms(scorer.vocabulary, texts)
-        _assert_same_terms(scorer.vocabulary, [t.upper() for t in texts[:200]])
+
+
+def _pages_of(texts: list[str], size: int = 150) -> list[list[str]]:
+    return [texts[k : k + size] for k in range(0, len(texts), size)]
+
+
+def _assert_same_scores(scorer: LexicalScorer, texts: list[str]) -> None:
+    """The kernel's line_scores and page_scores (from line_stats' words) give the numpy
+    reference's sums to the bit."""
+    from cleaner import features
+
+    want = scorer.sums(texts).tobytes()
+    ix, w, b = scorer.vocabulary.term_index(), scorer.weights, scorer.bias
+    assert KERNEL.line_scores(texts, ix, w, b).tobytes() == want
+    counts = KERNEL.line_stats(texts, features._TABLES, frozenset(), True)
+    if counts is not None:  # None: a page the kernel leaves to Python (an empty line, say)
+        assert KERNEL.page_scores(counts[2], texts, ix, w, b).tobytes() == want
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(3))
+def test_kernel_scores_equal_the_reference_on_random_lines(seed: int) -> None:
+    rng = random.Random(seed)
+    corpus = [" ".join(rng.choice(PIECES) for _ in range(8)) for _ in range(300)]
+    scorer = _scorer(Vocabulary.build(corpus, 3), seed)
+    for _ in range(100):
+        texts = _random_lines(rng)
+        _assert_same_scores(scorer, texts)
+        _assert_same_scores(scorer, [t for t in texts if t])
+
+
+@needs_kernel
+def test_kernel_scores_equal_the_reference_with_the_shipped_model() -> None:
+    texts = _labelled_lines()
+    # long lines: hundreds to thousands of terms (sorted by the Shell sort, not insertion)
+    long_lines = [" ".join(texts[k : k + n]) for k, n in ((0, 10), (10, 60), (70, 300))]
+    for scorer in load_model().lexical.values():
+        for page in _pages_of(texts)[:40]:
+            _assert_same_scores(scorer, page)
+            _assert_same_scores(scorer, [t.upper() for t in page])
+        _assert_same_scores(scorer, long_lines)
+        _assert_same_scores(scorer, ["\u0130STANBUL \u03a3\u039f\u03a3 \U0001f600 said", "x"])
+
+
+@needs_kernel
+def test_page_scores_refuse_other_lines() -> None:
+    from cleaner import features
+
+    scorer = load_model().lexical["text"]
+    ix, w, b = scorer.vocabulary.term_index(), scorer.weights, scorer.bias
+    texts = ["The minister said", "Share this story"]
+    words = KERNEL.line_stats(texts, features._TABLES, frozenset(), True)[2]
+    assert KERNEL.page_scores(words, list(texts), ix, w, b) is not None  # the same strings
+    assert KERNEL.page_scores(words, texts[:1], ix, w, b) is None
+    assert KERNEL.page_scores(words, ["The minister said", "Share this story!"], ix, w, b) is None
+    assert (
+        KERNEL.page_scores(words, ["".join(["The minister ", "said"]), texts[1]], ix, w, b) is None
+    )
+
+
+def test_page_columns_are_the_columns_of_the_lines() -> None:
+    from cleaner.features import line_features
+    from cleaner.lines import to_page
+
+    scorer = load_model().lexical["text"]
+    page = to_page("\n".join(_labelled_lines()[:120]), "text")
+    texts = [ln.text for ln in page.lines]
+    line_features(page, keep_words=True)
+    assert (page.kernel_words is not None) == (KERNEL is not None)
+    got = scorer.page_columns(page)
+    assert page.kernel_words is None  # taken: read once
+    assert got.tobytes() == scorer.columns(texts).tobytes()
+    assert scorer.page_columns(page).tobytes() == got.tobytes()  # without words: from the texts
+
+
+def test_softmax_rows_is_numpys_softmax_to_the_bit() -> None:
+    rng = np.random.default_rng(3)
+    for scale in (0.1, 3.0, 40.0):
+        z = (rng.normal(size=(300, len(LABELS))) * scale).astype(np.float32)
+        want = z - z.max(axis=1, keepdims=True)
+        np.exp(want, out=want)
+        want /= want.sum(axis=1, keepdims=True)
+        assert lexical.softmax_rows(z.copy()).tobytes() == want.tobytes()
 
 
 # --- training and storage ------------------------------------------------------------------------

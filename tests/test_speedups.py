@@ -110,3 +110,17 @@ def test_compiled_surrogate_test_agrees_with_the_encoder(monkeypatch) -> None:
     compiled = [text_module.without_lone_surrogates(s) for s in samples]
     monkeypatch.setattr(text_module, "_kernel", None)
     assert compiled == [text_module.without_lone_surrogates(s) for s in samples]
+
+
+@pytest.mark.skipif(_TEXT_KERNEL is None, reason="cleaner._linestats is not built")
+@pytest.mark.parametrize("wide", ["é", "€", "\U0001f600"])
+def test_compiled_surrogate_test_finds_one_anywhere_in_a_long_text(wide: str) -> None:
+    """The kernel tests code units a block at a time: a surrogate is found wherever it sits
+    (first, last, either side of a block's end), and a long text without one is clean."""
+    for n in (1, 511, 512, 513, 1024, 5000):
+        text = wide * n
+        assert not _TEXT_KERNEL.has_surrogates(text)
+        for at in sorted({0, n // 2, 511, 512, 513, n - 1, n} & set(range(n + 1))):
+            for half in ("\ud800", "\udbff", "\udc00", "\udfff"):
+                assert _TEXT_KERNEL.has_surrogates(text[:at] + half + text[at:])
+        assert not _TEXT_KERNEL.has_surrogates(text + "\ud7ff\ue000")
