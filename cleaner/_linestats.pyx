@@ -1681,20 +1681,9 @@ cdef enum:
     SURROGATE_BLOCK = 512  # code units tested together: a loop the compiler vectorises
 
 
-cdef bint _surrogate_in_2(const uint16_t *u, Py_ssize_t n) noexcept:
-    cdef Py_ssize_t j = 0, k
-    cdef unsigned int hit
-    while j < n:
-        hit = 0
-        for k in range(j, min(j + SURROGATE_BLOCK, n)):
-            hit |= (u[k] & 0xF800) == 0xD800
-        if hit:
-            return True
-        j += SURROGATE_BLOCK
-    return False
-
-
-cdef bint _surrogate_in_4(const uint32_t *u, Py_ssize_t n) noexcept:
+cdef bint _surrogate_in(const ucs_t *u, Py_ssize_t n) noexcept:
+    """Whether u[:n] holds a surrogate code unit (for 2- and 4-byte strings; the mask reads
+    a 2-byte unit the same, its high bits being 0)."""
     cdef Py_ssize_t j = 0, k
     cdef unsigned int hit
     while j < n:
@@ -1715,5 +1704,5 @@ def has_surrogates(str text):
     if t.kind == PyUnicode_1BYTE_KIND:
         return False
     if t.kind == PyUnicode_2BYTE_KIND:
-        return _surrogate_in_2(<const uint16_t *>t.data, t.n)
-    return _surrogate_in_4(<const uint32_t *>t.data, t.n)
+        return _surrogate_in(<const uint16_t *>t.data, t.n)
+    return _surrogate_in(<const uint32_t *>t.data, t.n)
