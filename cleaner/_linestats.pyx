@@ -1291,9 +1291,8 @@ def line_terms(list texts, TermIndex ix):
 
 cdef int check_weights(TermIndex ix, const float[:, ::1] weights,
                        const float[::1] bias) except -1:
-    if weights.shape[0] != ix.nwords + ix.nfirst + ix.nlast + ix.npairs:
-        raise ValueError("weights do not fit the term index")
-    if bias.shape[0] != weights.shape[1]:
+    cdef Py_ssize_t rows = ix.nwords + ix.nfirst + ix.nlast + ix.npairs
+    if weights.shape[0] != rows or bias.shape[0] != weights.shape[1]:
         raise ValueError("weights do not fit the term index")
     return 0
 
@@ -1679,9 +1678,6 @@ def headline_shapes(list texts, list cands, str lede):
 
 cdef enum:
     SURROGATE_BLOCK = 512  # code units tested together: a loop the compiler vectorises
-
-
-cdef enum:
     SURROGATE_HIGH_BITS = 0xD800 >> 11  # U+D800..U+DFFF are the code points whose bits 11+ are 0x1B
 
 

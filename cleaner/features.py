@@ -622,19 +622,12 @@ def _count_rows(rows: np.ndarray, table: np.ndarray, f32: np.ndarray) -> None:
     rows[_COL["punct_share"]] = np.clip(punct, 0, 1)
     rows[plan.flags[0]] = f32[plan.flags[1]]
     rows[plan.log64[0]] = np.log1p(table[plan.log64[1]])
+    # integer counts divided in float64 like the reference's int / int (exact operands, one
+    # rounding), 0 where the denominator is, then rounded to float32 as it is
     den = table[plan.ratios[2]]
     ratios = np.zeros(den.shape, dtype=np.float64)
     np.divide(table[plan.ratios[1]], den, out=ratios, where=den > 0)
     rows[plan.ratios[0]] = ratios
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """Integer counts num / den where den > 0, else 0, as float32: divided in float64 like the
-    reference's int / int (exact operands, one rounding), then rounded to float32 as it is."""
-    out = np.zeros(len(num), dtype=np.float32)
-    some = den > 0
-    out[some] = num[some] / den[some]
-    return out
 
 
 def _shape_columns(
