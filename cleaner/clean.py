@@ -10,7 +10,7 @@ import numpy as np
 from .article import LABELS, Article
 from .callable_module import make_callable
 from .comments import cut_comment_section
-from .features import line_features
+from .features import line_features_and_words
 from .headline import HeadlineRanker, is_sentence
 from .lines import Page, to_page
 from .model import LineModel, load_model
@@ -29,8 +29,10 @@ _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 def classify(page: Page, model: LineModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, pass-1 probabilities, pass-2 probabilities) for every line of a page."""
     kind = "html" if page.is_html else "text"
-    X = line_features(page, model.spare_columns(kind), keep_words=model.has_word_model(kind))
-    X = model.pass1_inputs(X, page, kind)
+    X, words = line_features_and_words(
+        page, model.spare_columns(kind), keep_words=model.has_word_model(kind)
+    )
+    X = model.pass1_inputs(X, page, kind, words)
     if X.shape[0] == 0:
         empty = np.zeros((0, len(LABELS)), dtype=np.float32)
         return X, empty, empty

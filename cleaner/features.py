@@ -490,15 +490,21 @@ def _char_classes(joined: str, starts: list[int]) -> tuple[np.ndarray, ...]:
     )
 
 
-def own_features(page: Page, out: np.ndarray | None = None, keep_words: bool = False) -> np.ndarray:
+def own_features(page: Page, out: np.ndarray | None = None) -> np.ndarray:
     """Pass-1 own features: one row a line, columns named by OWN_FEATURES. Computed by the
     compiled kernel when it is built, else in Python; both give the same bytes. Written into
-    `out` (n x OWN_FEATURES, all zeros; line_features gives a slice of its matrix) when given.
-    With `keep_words` the kernel's split of the lines into words stays on the page
-    (Page.kernel_words), for the word model."""
+    `out` (n x OWN_FEATURES, all zeros; line_features gives a slice of its matrix) when given."""
+    return _own_features_and_words(page, out, keep_words=False)[0]
+
+
+def _own_features_and_words(
+    page: Page, out: np.ndarray | None, keep_words: bool
+) -> tuple[np.ndarray, object | None]:
+    """own_features, and with `keep_words` the compiled kernel's split of the lines into words
+    (a _linestats.PageWords; None from the Python path)."""
     if _TABLES is not None:
         return _own_features_compiled(page, out, keep_words)
-    return _own_features_python(page, out)
+    return _own_features_python(page, out), None
 
 
 def _zeros_or(out: np.ndarray | None, n: int) -> np.ndarray:
@@ -569,7 +575,7 @@ def _own_features_python(page: Page, out: np.ndarray | None = None) -> np.ndarra
 
 def _own_features_compiled(
     page: Page, out: np.ndarray | None = None, keep_words: bool = False
-) -> np.ndarray:
+) -> tuple[np.ndarray, object | None]:
     """own_features from the integer counts of cleaner._linestats. Each column is made from
     them by the numpy operation, on the same dtype and layout, that _own_features_python
     applies to its own counts (a Python int divided, or log1p of an int64 or float32 array),
@@ -580,16 +586,14 @@ def _own_features_compiled(
     n = len(lines)
     X = _zeros_or(out, n)
     if n == 0:
-        return X
+        return X, None
     texts = [ln.text for ln in lines]
     title = page.html_title
     title_words = frozenset(_WORD.findall(title.lower())) if title else frozenset()
     counts = _kernel.line_stats(texts, _TABLES, title_words, keep_words)
     if counts is None:  # a page the reference fails on (see line_stats): raise its error
-        return _own_features_python(page, out)
+        return _own_features_python(page, out), None
     table, cues = counts[:2]
-    if keep_words:
-        page.kernel_words = counts[2]
     f32 = table.astype(np.float32)
     rows = np.zeros((_FUSED_COLUMNS, n), dtype=np.float32)  # X[:, :_FUSED_COLUMNS].T
     _count_rows(rows, table, f32)
@@ -600,7 +604,7 @@ def _own_features_compiled(
     X[:, :_FUSED_COLUMNS] = rows.T
     if page.is_html:
         _dom_features(page, X, chars)
-    return X
+    return X, counts[2] if keep_words else None
 
 
 def _count_rows(rows: np.ndarray, table: np.ndarray, f32: np.ndarray) -> None:
@@ -852,17 +856,26 @@ def _stamp_columns(own: np.ndarray, words: np.ndarray) -> np.ndarray:
     )
 
 
-def line_features(page: Page, spare: int = 0, keep_words: bool = False) -> np.ndarray:
+def line_features(page: Page, spare: int = 0) -> np.ndarray:
     """The full pass-1 matrix: own features then context columns (LINE_FEATURES order), and
     `spare` columns of zeros after them, for the model to write its word scores into in
-    place (LineModel.pass1_inputs): a page's matrix is copied once, not once a stage.
-    `keep_words`: see own_features (the word model then need not split the lines again)."""
+    place (LineModel.pass1_inputs): a page's matrix is copied once, not once a stage."""
+    return line_features_and_words(page, spare, keep_words=False)[0]
+
+
+def line_features_and_words(
+    page: Page, spare: int = 0, keep_words: bool = True
+) -> tuple[np.ndarray, object | None]:
+    """line_features, and with `keep_words` the compiled kernel's split of the lines into
+    words (None without the kernel), which the word model then need not redo
+    (LexicalScorer.page_columns)."""
     k = len(OWN_FEATURES)
     X = np.zeros((len(page.lines), len(LINE_FEATURES) + spare), dtype=np.float32)
+    words = None
     if page.lines:
-        own = own_features(page, X[:, :k], keep_words)
+        own, words = _own_features_and_words(page, X[:, :k], keep_words)
         context_columns(own, X[:, k : len(LINE_FEATURES)])
-    return X
+    return X, words
 
 
 # --- pass 2 ------------------------------------------------------------------------------------

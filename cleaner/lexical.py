@@ -249,12 +249,11 @@ class LexicalScorer:
     def columns(self, texts: Sequence[str]) -> np.ndarray:
         return lexical_columns(self.probabilities(texts))
 
-    def page_columns(self, page: Page) -> np.ndarray:
-        """columns() of the page's lines, from the words the kernel split them into for the
-        features when it kept them (Page.kernel_words, taken here): the same terms, so the same
+    def page_columns(self, page: Page, words: object | None = None) -> np.ndarray:
+        """columns() of the page's lines, from `words`, the kernel's split of them for the
+        features (features.line_features_and_words) when given: the same terms, so the same
         bits, without lower-casing, splitting and looking up every token again."""
         texts = [ln.text for ln in page.lines]
-        words, page.kernel_words = page.kernel_words, None
         if words is not None and _kernel is not None:
             vocab = self.vocabulary
             z = _kernel.page_scores(words, texts, vocab.term_index(), self.weights, self.bias)

@@ -30,10 +30,6 @@ class Page:
     _dom_index: tuple[list[DomKey | None], list[int]] | None = field(
         default=None, repr=False, compare=False
     )
-    # the lines as the compiled kernel split them into words for the features (a
-    # _linestats.PageWords): line_features(keep_words=True) leaves it for the word model
-    # (LexicalScorer.page_columns), which takes it
-    kernel_words: object = field(default=None, repr=False, compare=False)
 
     def dom_index(self) -> tuple[list[DomKey | None], list[int]]:
         """The distinct (tag, path, class/id words) of the page's lines (None for a line

@@ -199,16 +199,19 @@ class LineModel:
         leaves that many free, so pass1_inputs fills them in place)."""
         return len(self.pass1_columns(kind)) - len(LINE_FEATURES)
 
-    def pass1_inputs(self, X: np.ndarray, page: Page, kind: str) -> np.ndarray:
+    def pass1_inputs(
+        self, X: np.ndarray, page: Page, kind: str, words: object | None = None
+    ) -> np.ndarray:
         """The line features with the word model's and the markup model's columns after them
         when this kind has them (the lines' text and markup are only read then). Written into
         X's spare columns when it has them (line_features(page, spare_columns(kind))), else
-        appended."""
+        appended. `words`: the kernel's split of the lines, for the word model (see
+        features.line_features_and_words)."""
         if not self.has(kind):
             kind = "text"
         parts = []
         if kind in self.lexical:
-            parts.append(self.lexical[kind].page_columns(page))
+            parts.append(self.lexical[kind].page_columns(page, words))
         if kind in self.markup:
             parts.append(self.markup[kind].markup_columns(page))
         if not parts:

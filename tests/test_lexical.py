@@ -211,16 +211,17 @@ def test_page_scores_refuse_other_lines() -> None:
 
 
 def test_page_columns_are_the_columns_of_the_lines() -> None:
-    from cleaner.features import line_features
+    from cleaner.features import line_features, line_features_and_words
     from cleaner.lines import to_page
 
     scorer = load_model().lexical["text"]
     page = to_page("\n".join(_labelled_lines()[:120]), "text")
     texts = [ln.text for ln in page.lines]
-    line_features(page, keep_words=True)
-    assert (page.kernel_words is not None) == (KERNEL is not None)
-    got = scorer.page_columns(page)
-    assert page.kernel_words is None  # taken: read once
+    X, words = line_features_and_words(page)
+    assert (words is not None) == (KERNEL is not None)
+    assert X.tobytes() == line_features(page).tobytes()
+    assert line_features_and_words(page, keep_words=False)[1] is None
+    got = scorer.page_columns(page, words)
     assert got.tobytes() == scorer.columns(texts).tobytes()
     assert scorer.page_columns(page).tobytes() == got.tobytes()  # without words: from the texts
 
