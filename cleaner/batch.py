@@ -145,13 +145,23 @@ def _with_site_lines(records: list[Record]) -> list[tuple[Record, Any]]:
 _worker_model: Any = None
 
 
-def one_blas_thread() -> None:
-    """One BLAS thread in this process. A page's matrices are small: numpy's BLAS gains nothing
-    from more threads and, beside worker processes, fights them for the cores (`cleaner clean
-    --parallel 2` ran slower than `--parallel 1` on two cores, at twice the CPU). Called by the
-    CLIs and in worker processes, never on a library user's own process."""
+def one_blas_thread(*, training: bool = False) -> None:
+    """One BLAS (and OpenMP) thread in this process. A page's matrices are small: numpy's BLAS
+    gains nothing from more threads and, beside worker processes, fights them for the cores
+    (`cleaner clean --parallel 2` ran slower than `--parallel 1` on two cores, at twice the
+    CPU). In training it also keeps the weights the same on any number of cores: a BLAS
+    splits its sums by thread, and the word model's weights moved by 1e-5 between one thread
+    and two, enough for every network after it to train apart.
+
+    threadpoolctl limits only the libraries already loaded, so the ones the work will use are
+    loaded first: numpy's BLAS, and with `training` scikit-learn's OpenMP and scipy's BLAS.
+    Called by the CLIs and in worker processes, never on a library user's own process."""
+    import numpy  # noqa: F401 - loads its BLAS
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
+    if training:
+        import sklearn.linear_model  # noqa: F401 - loads scipy's BLAS
+        import sklearn.neural_network  # noqa: F401 - and scikit-learn's OpenMP
     threadpool_limits(1)
 
 

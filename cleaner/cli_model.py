@@ -197,9 +197,10 @@ def _train(args) -> int:
     from .model import ModelError, read_model, save_model
     from .train import TrainConfig, keep_kinds, train_model
 
-    # One BLAS thread: the MLP's small matrices gain nothing from more, and several threads
-    # fighting over two cores made training ten times slower in our measurements.
-    one_blas_thread()
+    # One BLAS thread: the MLP's small matrices gain nothing from more, several threads
+    # fighting over two cores made training ten times slower in our measurements, and the
+    # weights must not depend on how many cores the machine has
+    one_blas_thread(training=True)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     problem = _train_arguments_problem(args)
     if problem:

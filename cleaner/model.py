@@ -499,13 +499,21 @@ def card_markdown(card: dict) -> str:
                 f"Trained with Python {env['python']}, numpy {env['numpy']} (SIMD: "
                 f"{env.get('numpy_simd') or 'not recorded'}), scikit-learn "
                 f"{env['scikit-learn']}, BLAS {'; '.join(env['blas']) or 'not detected'} "
-                f"({env['machine']}). "
+                f"({env['machine']}{_threads(env)}). "
                 "Training is deterministic on one machine; another CPU (another BLAS kernel or "
-                "numpy SIMD level) rounds differently and trains other weights, within the "
-                "seed noise."
+                "numpy SIMD level) or another number of BLAS threads rounds differently and "
+                "trains other weights, within the seed noise."
             )
         out.append("")
     return "\n".join(out)
+
+
+def _threads(env: dict) -> str:
+    """ ", on 1 BLAS thread" as the card recorded it (cards before session 15 did not)."""
+    threads = env.get("threads")
+    if threads is None:
+        return ""
+    return f", on {threads} BLAS thread{'s' if threads != 1 else ''}"
 
 
 RETRAIN_COMMAND = "cleaner train labelled -o models/line-model"

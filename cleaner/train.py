@@ -743,19 +743,23 @@ def training_environment() -> dict:
     """What the weights depend on besides the data and the configuration. Training is
     deterministic on one machine, but OpenBLAS picks its kernels for the CPU, and so does numpy
     for its own loops (AVX2 or AVX-512), and each rounds differently: the same command on
-    another CPU trains other (equally good) weights, a draw within the seed noise. The card
-    records both so that a retrain can be matched."""
+    another CPU trains other (equally good) weights, a draw within the seed noise. So does the
+    number of BLAS threads, which `cleaner train` holds at one (batch.one_blas_thread). The
+    card records all three so that a retrain can be matched."""
     import platform
 
     import sklearn
     from threadpoolctl import threadpool_info
 
+    pools = threadpool_info()
     blas = sorted(
         f"{info.get('internal_api')} {info.get('version')} {info.get('architecture')}"
-        for info in threadpool_info()
+        for info in pools
         if info.get("user_api") == "blas"
     )
     return {
+        # a BLAS splits its sums by thread: `cleaner train` runs every pool on one
+        "threads": max((info.get("num_threads", 1) for info in pools), default=1),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "numpy_simd": _numpy_simd(),

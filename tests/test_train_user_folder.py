@@ -203,6 +203,7 @@ def test_card_of_a_user_model_lists_only_its_data_and_licences(tmp_path: Path) -
     readme = (out / "README.md").read_text()
     blas = "; ".join(environment["blas"]) or "not detected"  # macOS Accelerate: none listed
     assert f"scikit-learn {environment['scikit-learn']}, BLAS {blas} (" in readme
+    assert environment["threads"] == 1 and ", on 1 BLAS thread)." in readme  # see one_blas_thread
     for absent in ("Dragnet", "L3S", "AGPL", "cleaner team", "seed scrapes", "text scrape, HTML"):
         assert absent not in readme, absent
     assert "Two passes of a small MLP for text scrapes" in readme
@@ -365,3 +366,38 @@ def test_a_fold_left_with_one_label_still_trains(tmp_path: Path, capsys) -> None
     (folder / "menu.tsv").write_text("# site: one.test\n" + menu + "\n", encoding="utf-8")
     assert _train(folder, tmp_path / "m") == 0, capsys.readouterr().err
     assert read_model(tmp_path / "m").has("text")
+
+
+def test_training_runs_every_blas_and_openmp_pool_on_one_thread(tmp_path: Path) -> None:
+    """The weights must not depend on the machine's core count: a BLAS splits its sums by
+    thread (the word model's weights moved by 1e-5 between one thread and two). threadpoolctl
+    limits only the libraries loaded when it is called, and `cleaner train` loads scikit-learn's
+    OpenMP and scipy's BLAS after its start: run in a fresh process that asks for four threads
+    everywhere, every pool must be on one after training."""
+    import os
+    import subprocess
+    import sys
+
+    folder = _folder(tmp_path, "four")
+    script = (
+        "import json\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from cleaner.cli import main\n"
+        f"code = main(['train', {str(folder)!r}, '-o', {str(tmp_path / 'm')!r}, *{FAST!r}])\n"
+        "pools = [[p['internal_api'], p['num_threads']] for p in threadpool_info()]\n"
+        "print(json.dumps([code, pools]))\n"
+    )
+    many = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "4")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **many},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    code, pools = json.loads(done.stdout.strip().splitlines()[-1])
+    assert code == 0
+    apis = {api for api, _ in pools}
+    assert "openblas" in apis and "openmp" in apis, pools  # the pools training uses were seen
+    assert all(threads == 1 for _, threads in pools), pools
