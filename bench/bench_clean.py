@@ -199,33 +199,36 @@ def make_cleaner(kind: str, convention: str, model_path: str | None) -> Extracto
 
 
 class SiteBatchCleaner:
-    """The cleaner with the site-boilerplate pass: `prepare` is the first pass over the batch
-    (the caller times it), then each call cleans one page with its site's recurring lines."""
+    """The cleaner with the site-boilerplate pass, as `clean_many(..., site_boilerplate=True)`
+    runs it: `prepare` is the first pass over the batch (cleaner.batch.site_pass; the caller
+    times it), then each call cleans one page with its site's recurring lines, labelling the
+    page the first pass read when it kept one (HTML). A kept page is labelled once: every
+    timed pass over the batch runs `prepare` again."""
 
     def __init__(self, kind: str, convention: str, model_path: str | None) -> None:
         from cleaner.model import load_model
 
         self.kind, self.convention = kind, convention
         self.model = load_model(model_path)
-        self.site_lines: dict[str, object] = {}  # page id -> its site's recurring lines
+        self.prepared: dict[str, tuple] = {}  # page id -> (record, site lines, page or None)
 
     def prepare(self, pages: Sequence[BenchPage]) -> None:
-        from cleaner.lines import to_page
-        from cleaner.recurring import RecurringLines
+        from cleaner.batch import site_pass
+        from cleaner.sources import Record
 
-        recurring = RecurringLines()
-        for page in pages:
-            recurring.observe(page.site, (ln.text for ln in to_page(page.content, self.kind).lines))
-        self.site_lines = {p.id: recurring.for_site(p.site) for p in pages}
+        records = [Record(p.id, meta={"site": p.site}, **{self.kind: p.content}) for p in pages]
+        self.prepared = {work[0].id: work for work in site_pass(records)}
 
     def clean_page(self, page: BenchPage) -> str:
-        return self(page.content, self.site_lines.get(page.id))
+        from cleaner.batch import clean_one
 
-    def __call__(self, content: str, site_lines: object = None) -> str:
+        record, site_lines, read = self.prepared.pop(page.id)
+        return predicted_text(clean_one(record, self.model, site_lines, read), self.convention)
+
+    def __call__(self, content: str) -> str:
         from cleaner.clean import clean
 
-        article = clean(content, kind=self.kind, model=self.model, site_lines=site_lines)
-        return predicted_text(article, self.convention)
+        return predicted_text(clean(content, kind=self.kind, model=self.model), self.convention)
 
 
 def kernel_info() -> str:

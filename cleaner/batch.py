@@ -22,6 +22,8 @@ from .workers import fork_context, run_in_order
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .lines import Page
+
 DEFAULT_CHUNKSIZE = 16
 """Records sent to a worker at a time: large enough to amortise pickling, small enough to keep
 memory and latency low."""
@@ -62,18 +64,22 @@ def as_record(item: Record | dict | str | bytes, n: int) -> Record:
     return Record(str(n), error=f"record {n}: expected a Record, dict, str or bytes, got {kind}")
 
 
-def clean_one(record: Record, model: Any = None, site_lines: Any = None) -> Article:
-    """Clean one record; never raises (a failure becomes an Article with `error`)."""
+def clean_one(
+    record: Record, model: Any = None, site_lines: Any = None, page: Page | None = None
+) -> Article:
+    """Clean one record; never raises (a failure becomes an Article with `error`). `page`: the
+    record's page as the batch's site pass read it (see site_pass), not read again."""
     if record.error is not None:
         return Article(id=record.id, error=record.error, meta=dict(record.meta))
     unknown = site_lines if isinstance(site_lines, UnknownSite) else None
     try:
-        if site_lines is None or unknown is not None:
+        if page is None and (site_lines is None or unknown is not None):
             article = _clean_record(record, model=model)
         else:
             from .clean import clean_record
 
-            article = clean_record(record, model=model, site_lines=site_lines)
+            lines_of_site = None if unknown is not None else site_lines
+            article = clean_record(record, model=model, site_lines=lines_of_site, page=page)
     except Exception as exc:  # a bug or resource error in one record must not end the batch
         return Article(
             id=record.id,
@@ -110,33 +116,45 @@ def clean_many(
     `chunksize` records are in flight, so memory stays bounded on endless streams."""
     stream = (as_record(item, n) for n, item in enumerate(records))
     model = resolve_model(model)
-    pairs = _with_site_lines(list(stream)) if site_boilerplate else ((r, None) for r in stream)
+    work = site_pass(list(stream)) if site_boilerplate else ((r, None, None) for r in stream)
     if parallel <= 1:
-        for record, site_lines in pairs:
-            yield clean_one(record, model, site_lines)
+        for record, site_lines, page in work:
+            yield clean_one(record, model, site_lines, page)
         return
-    yield from _clean_parallel(iter(pairs), model, parallel, max(1, chunksize))
+    yield from _clean_parallel(iter(work), model, parallel, max(1, chunksize))
 
 
-def _with_site_lines(records: list[Record]) -> list[tuple[Record, Any]]:
-    """First pass: count each site's distinct lines, then pair every record with its site's
-    (UnknownSite for a readable record whose site cannot be told)."""
-    from .lines import to_page
+def site_pass(records: list[Record]) -> list[tuple[Record, Any, Page | None]]:
+    """First pass of a site-boilerplate batch: count each site's distinct lines, then give
+    every record its site's recurring lines (UnknownSite for a readable record whose site
+    cannot be told) and, for an HTML record, the page this pass read (the second pass labels
+    it instead of parsing the HTML again; a text page is quick to split again and is not kept,
+    so the pass holds little beyond the records themselves). A record this pass cannot read
+    gets None and meets its error in the second pass."""
+    from .clean import read_page
     from .recurring import RecurringLines, site_of_meta, site_of_page
 
     recurring = RecurringLines()
     sites: list[str | None] = []
+    pages: list[Page | None] = []
     for record in records:
-        site = site_of_meta(record.meta)
+        site, page = site_of_meta(record.meta), None
         if record.error is None:
-            content = record.html if record.html is not None else record.text or ""
-            page = to_page(content, "html" if record.html is not None else "text")
-            site = site or site_of_page(page.url, page.site_name)
-            recurring.observe(site, (ln.text for ln in page.lines))
+            is_html = record.html is not None
+            content = record.html if is_html else record.text or ""
+            try:
+                page, _ = read_page(content, kind="html" if is_html else "text")
+            except Exception:  # noqa: BLE001 - reported when the record is cleaned
+                page = None
+            if page is not None:
+                site = site or site_of_page(page.url, page.site_name)
+                recurring.observe(site, (ln.text for ln in page.lines))
+                page = page if is_html else None
         sites.append(site)
+        pages.append(page)
     return [
-        (r, recurring.for_site(s) if s else (None if r.error is not None else UnknownSite()))
-        for r, s in zip(records, sites, strict=True)
+        (r, recurring.for_site(s) if s else (None if r.error is not None else UnknownSite()), p)
+        for r, s, p in zip(records, sites, pages, strict=True)
     ]
 
 
@@ -184,14 +202,14 @@ class _ModelError:
         self.message = message
 
 
-def _work(chunk: list[tuple[Record, Any]]) -> list[Article]:
+def _work(chunk: list[tuple[Record, Any, Page | None]]) -> list[Article]:
     if isinstance(_worker_model, _ModelError):
-        return [Article(id=r.id, error=f"{r.id}: {_worker_model.message}") for r, _ in chunk]
-    return [clean_one(record, _worker_model, site_lines) for record, site_lines in chunk]
+        return [Article(id=r.id, error=f"{r.id}: {_worker_model.message}") for r, _, _ in chunk]
+    return [clean_one(record, _worker_model, lines, page) for record, lines, page in chunk]
 
 
 def _clean_parallel(
-    stream: Iterator[tuple[Record, Any]], model: Any, parallel: int, chunksize: int
+    stream: Iterator[tuple[Record, Any, Page | None]], model: Any, parallel: int, chunksize: int
 ) -> Iterator[Article]:
     """Chunks of records over worker processes (cleaner.workers), results in input order; a
     worker that dies costs the record it was cleaning (an error Article), not the batch."""
@@ -202,7 +220,7 @@ def _clean_parallel(
     yield from run_in_order(
         chunks,
         _work,
-        lambda pair: _worker_died(pair[0]),
+        lambda item: _worker_died(item[0]),
         processes=parallel,
         window=parallel * _IN_FLIGHT_PER_WORKER,
         context=ctx,

@@ -262,6 +262,28 @@ def article_from_page(
     return article
 
 
+def read_page(
+    text_or_html: str | bytes, *, id: str = "", kind: str = "auto"
+) -> tuple[Page, str | None]:
+    """The page `clean` labels: bytes decoded as files are, lone surrogates replaced, the text
+    or HTML split into lines; and a warning about the decoding (None when there is none).
+    Raises ValueError for what is not a page (another type, an unknown `kind`)."""
+    if isinstance(text_or_html, (bytearray, memoryview)):
+        text_or_html = bytes(text_or_html)
+    warning = None
+    if isinstance(text_or_html, bytes):
+        from .sources import decode_bytes, decoding_warning
+
+        text_or_html, encoding = decode_bytes(text_or_html)
+        warning = decoding_warning(id or "the input", encoding)
+    if not isinstance(text_or_html, str):
+        kind_name = type(text_or_html).__name__
+        raise ValueError(f"expected the page as str or bytes, got {kind_name}")
+    if kind not in ("auto", "text", "html"):
+        raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
+    return to_page(without_lone_surrogates(text_or_html), kind), warning
+
+
 def clean(
     text_or_html: str | bytes,
     *,
@@ -280,54 +302,78 @@ def clean(
     the batch as boilerplate. Bad content never raises: the returned Article's `error` says
     what went wrong. A missing or altered model does raise (ModelError): that is a set-up
     problem, not a bad input."""
-    model = load_model(model) if isinstance(model, (str, os.PathLike)) else model or load_model()
+    model = _resolve(model)
     try:
-        if isinstance(text_or_html, (bytearray, memoryview)):
-            text_or_html = bytes(text_or_html)
-        warning = None
-        if isinstance(text_or_html, bytes):
-            from .sources import decode_bytes, decoding_warning
-
-            text_or_html, encoding = decode_bytes(text_or_html)
-            warning = decoding_warning(id or "the input", encoding)
-        if not isinstance(text_or_html, str):
-            kind_name = type(text_or_html).__name__
-            raise ValueError(f"expected the page as str or bytes, got {kind_name}")
-        if kind not in ("auto", "text", "html"):
-            raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
-        if title_hint is not None and not isinstance(title_hint, str):
-            hint_type = type(title_hint).__name__
-            raise ValueError(f"title_hint must be a string or None, not {hint_type}")
-        page = to_page(without_lone_surrogates(text_or_html), kind)
-        article = article_from_page(
-            page, model, id=id, site_lines=site_lines, title_hint=title_hint
-        )
-        if warning:
-            article.warnings.insert(0, warning)
-        return article
+        page, warning = read_page(text_or_html, id=id, kind=kind)
     except ValueError as exc:
         return Article(id=id, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a batch must go on; the error is reported
-        return Article(id=id, error=f"internal error: {type(exc).__name__}: {exc}")
+        return _internal_error(id, exc)
+    article = clean_page(page, id=id, model=model, site_lines=site_lines, title_hint=title_hint)
+    if warning:
+        article.warnings.insert(0, warning)
+    return article
+
+
+def clean_page(
+    page: Page,
+    *,
+    id: str = "",
+    model: LineModel | str | os.PathLike | None = None,
+    site_lines: SiteLines | None = None,
+    title_hint: str | None = None,
+) -> Article:
+    """`clean` of a page `read_page` has read: a batch's site pass reads every page first
+    (clean_many), and hands it on rather than parse the HTML twice. Never raises for odd
+    content; a page is labelled in place, so clean it once."""
+    model = _resolve(model)
+    try:
+        if title_hint is not None and not isinstance(title_hint, str):
+            hint_type = type(title_hint).__name__
+            raise ValueError(f"title_hint must be a string or None, not {hint_type}")
+        return article_from_page(page, model, id=id, site_lines=site_lines, title_hint=title_hint)
+    except ValueError as exc:
+        return Article(id=id, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a batch must go on; the error is reported
+        return _internal_error(id, exc)
+
+
+def _resolve(model: LineModel | str | os.PathLike | None) -> LineModel:
+    return load_model(model) if isinstance(model, (str, os.PathLike)) else model or load_model()
+
+
+def _internal_error(id: str, exc: Exception) -> Article:
+    return Article(id=id, error=f"internal error: {type(exc).__name__}: {exc}")
 
 
 def clean_record(
-    record: Record, *, model: LineModel | None = None, site_lines: SiteLines | None = None
+    record: Record,
+    *,
+    model: LineModel | None = None,
+    site_lines: SiteLines | None = None,
+    page: Page | None = None,
 ) -> Article:
     """Clean a Record from `sources`; its id and extra fields pass through to the Article. A
-    record's own `title` field (a string) is the title hint (see `clean`)."""
+    record's own `title` field (a string) is the title hint (see `clean`). `page`: the record's
+    content as `read_page` read it, when a first pass over the batch already did."""
     if record.error is not None:
         return Article(id=record.id, error=record.error, meta=dict(record.meta))
     kind, content = ("html", record.html) if record.html is not None else ("text", record.text)
     hint = record.meta.get("title")
-    article = clean(
-        content or "",
-        id=record.id,
-        kind=kind,
-        model=model,
-        site_lines=site_lines,
-        title_hint=hint if isinstance(hint, str) else None,
-    )
+    hint = hint if isinstance(hint, str) else None
+    if page is None:
+        article = clean(
+            content or "",
+            id=record.id,
+            kind=kind,
+            model=model,
+            site_lines=site_lines,
+            title_hint=hint,
+        )
+    else:
+        article = clean_page(
+            page, id=record.id, model=model, site_lines=site_lines, title_hint=hint
+        )
     article.meta = dict(record.meta)
     article.warnings[:0] = record.warnings
     return article

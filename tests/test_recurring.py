@@ -159,3 +159,50 @@ def test_near_copies_of_one_story_keep_their_article() -> None:
     for art in clean_many(records, site_boilerplate=True):
         assert art.error is None
         assert body in art.body
+
+
+def _articles_by_hand(records: list[dict]) -> list:
+    """What a site batch must give, from the public pieces: each page cleaned on its own with
+    its site's recurring lines, counted over fresh readings of every page."""
+    from cleaner import clean
+    from cleaner.lines import to_page
+
+    recurring = RecurringLines()
+    for rec in records:
+        recurring.observe("valleycourier.com", (ln.text for ln in to_page(rec["html"]).lines))
+    lines_of_site = recurring.for_site("valleycourier.com")
+    return [clean(rec["html"], id=rec["id"], site_lines=lines_of_site) for rec in records]
+
+
+def _same(a, b) -> bool:
+    fields = ("id", "title", "byline", "body", "error", "warnings", "outlet", "captions")
+    return all(getattr(a, f) == getattr(b, f) for f in fields) and [
+        (ln.text, ln.label, ln.score, ln.reason) for ln in a.lines
+    ] == [(ln.text, ln.label, ln.score, ln.reason) for ln in b.lines]
+
+
+def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
+    """The site pass reads every page to count its lines; the second pass labels the page it
+    read instead of parsing the HTML again (the parse is most of an HTML page's time), in one
+    process and with workers, and the articles are those of cleaning each page on its own."""
+    from cleaner import lines
+
+    og_url = '<meta property="og:url" content="https://www.valleycourier.com/story/{i}">'
+    records = _html_records(og_url)
+    expected = _articles_by_hand(records)
+    log = tmp_path / "parses"
+    real_parse = lines._parse_html_noting
+
+    def counted_parse(*args, **kwargs):  # counted in a file: workers are other processes
+        with log.open("a") as fh:
+            fh.write("parse\n")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(lines, "_parse_html_noting", counted_parse)
+    for parallel in (1, 2):
+        log.write_text("")
+        got = list(clean_many(records, site_boilerplate=True, parallel=parallel))
+        assert log.read_text().count("parse") == len(records), parallel
+        assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
+        for art in got:
+            assert "recurs on 4 of 4" in next(ln for ln in art.lines if ln.text == PLEDGE).reason
