@@ -206,3 +206,28 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
         assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
         for art in got:
             assert "recurs on 4 of 4" in next(ln for ln in art.lines if ln.text == PLEDGE).reason
+
+
+def test_a_page_the_site_pass_cannot_read_costs_only_its_own_record(monkeypatch) -> None:
+    """The site pass reads every page before any is cleaned: a page that makes the reader fail
+    (a bug, a resource error) must become that record's error, not end the batch."""
+    import cleaner.clean
+    import cleaner.lines
+
+    real = cleaner.lines.to_page
+
+    def fails_on_bakery(content, kind="auto"):
+        if "bakery" in content:
+            raise MemoryError("no room for this page")
+        return real(content, kind)
+
+    monkeypatch.setattr(cleaner.clean, "to_page", fails_on_bakery)
+    monkeypatch.setattr(cleaner.lines, "to_page", fails_on_bakery)
+    articles = list(clean_many(_records(), site_boilerplate=True))
+    assert [a.id for a in articles] == ["p0", "p1", "p2", "p3"]
+    failed = [a for a in articles if a.error]
+    assert [a.id for a in failed] == ["p1"] and "MemoryError" in failed[0].error
+    for art in articles:
+        if not art.error:  # the other three still share the pledge line; 3 of 3 pages counted
+            pledge = next(ln for ln in art.lines if ln.text == PLEDGE)
+            assert "recurs on 3 of 3 pages from valleycourier.com" in pledge.reason
