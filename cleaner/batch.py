@@ -124,19 +124,26 @@ def clean_many(
     yield from _clean_parallel(iter(work), model, parallel, max(1, chunksize))
 
 
+KEEP_HTML_CHARS = 1_000_000_000
+"""How much HTML (characters) a site pass keeps read pages for; beyond it, pages are parsed again
+in the second pass, so a large batch does not hold its pages twice over."""
+
+
 def site_pass(records: list[Record]) -> list[tuple[Record, Any, Page | None]]:
     """First pass of a site-boilerplate batch: count each site's distinct lines, then give
     every record its site's recurring lines (UnknownSite for a readable record whose site
     cannot be told) and, for an HTML record, the page this pass read (the second pass labels
     it instead of parsing the HTML again; a text page is quick to split again and is not kept,
     so the pass holds little beyond the records themselves). A record this pass cannot read
-    gets None and meets its error in the second pass."""
+    gets None and meets its error in the second pass. Kept pages take about what their HTML
+    does (Dragnet: 33 MB for 26 MB), so pages beyond KEEP_HTML_CHARS of HTML are read again."""
     from .clean import read_page
     from .recurring import RecurringLines, site_of_meta, site_of_page
 
     recurring = RecurringLines()
     sites: list[str | None] = []
     pages: list[Page | None] = []
+    budget = KEEP_HTML_CHARS
     for record in records:
         site, page = site_of_meta(record.meta), None
         if record.error is None:
@@ -149,7 +156,9 @@ def site_pass(records: list[Record]) -> list[tuple[Record, Any, Page | None]]:
             if page is not None:
                 site = site or site_of_page(page.url, page.site_name)
                 recurring.observe(site, (ln.text for ln in page.lines))
-                page = page if is_html else None
+                keep = is_html and len(content) <= budget
+                budget -= len(content) if keep else 0
+                page = page if keep else None
         sites.append(site)
         pages.append(page)
     return [

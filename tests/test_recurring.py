@@ -185,7 +185,7 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
     """The site pass reads every page to count its lines; the second pass labels the page it
     read instead of parsing the HTML again (the parse is most of an HTML page's time), in one
     process and with workers, and the articles are those of cleaning each page on its own."""
-    from cleaner import lines
+    from cleaner import batch, lines
 
     og_url = '<meta property="og:url" content="https://www.valleycourier.com/story/{i}">'
     records = _html_records(og_url)
@@ -203,6 +203,14 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
         log.write_text("")
         got = list(clean_many(records, site_boilerplate=True, parallel=parallel))
         assert log.read_text().count("parse") == len(records), parallel
+        assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
+    # past the budget of kept HTML, pages are parsed again: here all but the first two
+    budget = len(records[0]["html"]) + len(records[1]["html"])
+    monkeypatch.setattr(batch, "KEEP_HTML_CHARS", budget)
+    for parallel in (1, 2):
+        log.write_text("")
+        got = list(clean_many(records, site_boilerplate=True, parallel=parallel))
+        assert log.read_text().count("parse") == len(records) + len(records) - 2, parallel
         assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
         for art in got:
             assert "recurs on 4 of 4" in next(ln for ln in art.lines if ln.text == PLEDGE).reason
