@@ -219,18 +219,20 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
 def test_a_page_the_site_pass_cannot_read_costs_only_its_own_record(monkeypatch) -> None:
     """The site pass reads every page before any is cleaned: a page that makes the reader fail
     (a bug, a resource error) must become that record's error, not end the batch."""
-    import cleaner.clean
-    import cleaner.lines
+    import importlib
 
-    real = cleaner.lines.to_page
+    # the modules, not the package's `clean` function (see cleaner.callable_module)
+    clean_module = importlib.import_module("cleaner.clean")
+    lines_module = importlib.import_module("cleaner.lines")
+    real = lines_module.to_page
 
     def fails_on_bakery(content, kind="auto"):
         if "bakery" in content:
             raise MemoryError("no room for this page")
         return real(content, kind)
 
-    monkeypatch.setattr(cleaner.clean, "to_page", fails_on_bakery)
-    monkeypatch.setattr(cleaner.lines, "to_page", fails_on_bakery)
+    monkeypatch.setattr(clean_module, "to_page", fails_on_bakery)
+    monkeypatch.setattr(lines_module, "to_page", fails_on_bakery)
     articles = list(clean_many(_records(), site_boilerplate=True))
     assert [a.id for a in articles] == ["p0", "p1", "p2", "p3"]
     failed = [a for a in articles if a.error]
