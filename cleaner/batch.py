@@ -116,7 +116,11 @@ def clean_many(
     `chunksize` records are in flight, so memory stays bounded on endless streams."""
     stream = (as_record(item, n) for n, item in enumerate(records))
     model = resolve_model(model)
-    work = site_pass(list(stream)) if site_boilerplate else ((r, None, None) for r in stream)
+    work = (
+        site_pass(list(stream), parallel=parallel, chunksize=chunksize)
+        if site_boilerplate
+        else ((r, None, None) for r in stream)
+    )
     if parallel <= 1:
         for record, site_lines, page in work:
             yield clean_one(record, model, site_lines, page)
@@ -129,42 +133,85 @@ KEEP_HTML_CHARS = 1_000_000_000
 in the second pass, so a large batch does not hold its pages twice over."""
 
 
-def site_pass(records: list[Record]) -> list[tuple[Record, Any, Page | None]]:
+def site_pass(
+    records: list[Record], *, parallel: int = 1, chunksize: int = DEFAULT_CHUNKSIZE
+) -> list[tuple[Record, Any, Page | None]]:
     """First pass of a site-boilerplate batch: count each site's distinct lines, then give
     every record its site's recurring lines (UnknownSite for a readable record whose site
-    cannot be told) and, for an HTML record, the page this pass read (the second pass labels
-    it instead of parsing the HTML again; a text page is quick to split again and is not kept,
-    so the pass holds little beyond the records themselves). A record this pass cannot read
-    gets None and meets its error in the second pass. Kept pages take about what their HTML
-    does (Dragnet: 33 MB for 26 MB), so pages beyond KEEP_HTML_CHARS of HTML are read again."""
-    from .clean import read_page
-    from .recurring import RecurringLines, site_of_meta, site_of_page
+    cannot be told) and the page this pass read, or None. A record this pass cannot read meets
+    its error in the second pass.
 
+    In one process an HTML record keeps its page: the second pass labels it instead of parsing
+    the HTML again (a text page is quick to split again and is not kept). Kept pages take about
+    what their HTML does (Dragnet: 33 MB for 26 MB), so pages beyond KEEP_HTML_CHARS of HTML are
+    read again. With `parallel` > 1 the workers read the pages and send back only their line
+    keys: a page costs nearly as much to pickle to a worker as to parse there, and this process
+    would do that pickling alone while the workers wait."""
+    from .recurring import RecurringLines, site_of_meta
+
+    if parallel > 1:
+        ctx = fork_context() or multiprocessing.get_context("spawn")
+        rest = iter(records)
+        chunks = iter(lambda: list(islice(rest, max(1, chunksize))), [])
+        readings: Iterable[_Reading] = run_in_order(
+            chunks,
+            _read_chunk,
+            lambda record: _UNREAD,  # its worker died: the second pass reports it
+            processes=parallel,
+            window=parallel * _IN_FLIGHT_PER_WORKER,
+            context=ctx,
+        )
+    else:
+        readings = _read_here(records)
     recurring = RecurringLines()
     sites: list[str | None] = []
     pages: list[Page | None] = []
-    budget = KEEP_HTML_CHARS
-    for record in records:
-        site, page = site_of_meta(record.meta), None
-        if record.error is None:
-            is_html = record.html is not None
-            content = record.html if is_html else record.text or ""
-            try:
-                page, _ = read_page(content, kind="html" if is_html else "text")
-            except Exception:  # noqa: BLE001 - reported when the record is cleaned
-                page = None
-            if page is not None:
-                site = site or site_of_page(page.url, page.site_name)
-                recurring.observe(site, (ln.text for ln in page.lines))
-                keep = is_html and len(content) <= budget
-                budget -= len(content) if keep else 0
-                page = page if keep else None
+    for record, (named, keys, page) in zip(records, readings, strict=True):
+        site = site_of_meta(record.meta) or named
+        if keys is not None:
+            recurring.observe_keys(site, keys)
         sites.append(site)
         pages.append(page)
     return [
         (r, recurring.for_site(s) if s else (None if r.error is not None else UnknownSite()), p)
         for r, s, p in zip(records, sites, pages, strict=True)
     ]
+
+
+_Reading = tuple["str | None", "frozenset[str] | None", "Page | None"]
+"""What the site pass learns of a record: the site its page names (og:url, og:site_name), its
+distinct line keys (None: not read) and its page when kept."""
+_UNREAD: _Reading = (None, None, None)
+
+
+def _read(record: Record) -> tuple[Page | None, _Reading]:
+    """A record's page as `clean` reads it, and what the site pass keeps of it (not the page)."""
+    from .clean import read_page
+    from .recurring import line_key, site_of_page
+
+    if record.error is not None:
+        return None, _UNREAD
+    content = record.html if record.html is not None else record.text or ""
+    try:
+        page, _ = read_page(content, kind="html" if record.html is not None else "text")
+    except Exception:  # noqa: BLE001 - reported when the record is cleaned
+        return None, _UNREAD
+    keys = frozenset(line_key(ln.text) for ln in page.lines)
+    return page, (site_of_page(page.url, page.site_name), keys, None)
+
+
+def _read_here(records: list[Record]) -> Iterator[_Reading]:
+    budget = KEEP_HTML_CHARS
+    for record in records:
+        page, (named, keys, _) = _read(record)
+        size = len(record.html) if record.html is not None else 0
+        keep = page is not None and record.html is not None and size <= budget
+        budget -= size if keep else 0
+        yield named, keys, page if keep else None
+
+
+def _read_chunk(chunk: list[Record]) -> list[_Reading]:
+    return [_read(record)[1] for record in chunk]
 
 
 # Worker side ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -97,9 +97,12 @@ class RecurringLines:
     _seen: dict = field(default_factory=lambda: defaultdict(set))
 
     def observe(self, site: str | None, texts: Iterable[str]) -> None:
+        self.observe_keys(site, {line_key(t) for t in texts})
+
+    def observe_keys(self, site: str | None, keys: Set[str]) -> None:
+        """observe() of a page whose lines' keys (line_key) are already made."""
         if not site:
             return
-        keys = {line_key(t) for t in texts}
         fingerprint = hashlib.sha256("\n".join(sorted(keys)).encode("utf-8", "replace")).digest()
         if fingerprint in self._seen[site]:
             return

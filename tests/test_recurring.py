@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner import clean_many
 from cleaner.recurring import UNKNOWN_SITE_NOTE, RecurringLines, site_of_meta, site_of_page
+from cleaner.workers import fork_context
 
 STORIES = [
     (
@@ -182,9 +185,13 @@ def _same(a, b) -> bool:
 
 
 def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
-    """The site pass reads every page to count its lines; the second pass labels the page it
-    read instead of parsing the HTML again (the parse is most of an HTML page's time), in one
-    process and with workers, and the articles are those of cleaning each page on its own."""
+    """In one process the site pass reads every page to count its lines and the second pass
+    labels the page it read, not parsing the HTML again (the parse is most of an HTML page's
+    time). With workers, the workers read the pages in both passes and this process none (it
+    would be the one core doing it while they wait). Either way the articles are those of
+    cleaning each page on its own with its site's lines."""
+    import os
+
     from cleaner import batch, lines
 
     og_url = '<meta property="og:url" content="https://www.valleycourier.com/story/{i}">'
@@ -193,27 +200,33 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
     log = tmp_path / "parses"
     real_parse = lines._parse_html_noting
 
-    def counted_parse(*args, **kwargs):  # counted in a file: workers are other processes
+    def counted_parse(*args, **kwargs):  # logged in a file: workers are other processes
         with log.open("a") as fh:
-            fh.write("parse\n")
+            fh.write(f"{os.getpid()}\n")
         return real_parse(*args, **kwargs)
 
-    monkeypatch.setattr(lines, "_parse_html_noting", counted_parse)
-    for parallel in (1, 2):
+    def parses() -> tuple[int, int]:
+        """(parses in this process, parses in workers)"""
+        pids = log.read_text().split()
+        return pids.count(str(os.getpid())), len(pids) - pids.count(str(os.getpid()))
+
+    def run(parallel: int) -> None:
         log.write_text("")
         got = list(clean_many(records, site_boilerplate=True, parallel=parallel))
-        assert log.read_text().count("parse") == len(records), parallel
-        assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
-    # past the budget of kept HTML, pages are parsed again: here all but the first two
-    budget = len(records[0]["html"]) + len(records[1]["html"])
-    monkeypatch.setattr(batch, "KEEP_HTML_CHARS", budget)
-    for parallel in (1, 2):
-        log.write_text("")
-        got = list(clean_many(records, site_boilerplate=True, parallel=parallel))
-        assert log.read_text().count("parse") == len(records) + len(records) - 2, parallel
         assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
         for art in got:
             assert "recurs on 4 of 4" in next(ln for ln in art.lines if ln.text == PLEDGE).reason
+
+    monkeypatch.setattr(lines, "_parse_html_noting", counted_parse)
+    run(1)
+    assert parses() == (len(records), 0)
+    run(2)
+    assert parses() == (0, 2 * len(records))
+    # past the budget of kept HTML, pages are parsed again: here all but the first two
+    budget = len(records[0]["html"]) + len(records[1]["html"])
+    monkeypatch.setattr(batch, "KEEP_HTML_CHARS", budget)
+    run(1)
+    assert parses() == (2 * len(records) - 2, 0)
 
 
 def test_a_page_the_site_pass_cannot_read_costs_only_its_own_record(monkeypatch) -> None:
@@ -241,3 +254,30 @@ def test_a_page_the_site_pass_cannot_read_costs_only_its_own_record(monkeypatch)
         if not art.error:  # the other three still share the pledge line; 3 of 3 pages counted
             pledge = next(ln for ln in art.lines if ln.text == PLEDGE)
             assert "recurs on 3 of 3 pages from valleycourier.com" in pledge.reason
+
+
+@pytest.mark.skipif(
+    fork_context() is None, reason="the dying reader reaches the workers only when they fork"
+)
+def test_a_worker_dying_in_the_site_pass_costs_only_that_page_its_count(monkeypatch) -> None:
+    """With workers, a page whose reading kills its worker (killed, out of memory, a crash in
+    compiled code) is not counted for its site; every record is still cleaned, in order (the
+    second pass meets the page on its own)."""
+    import os
+
+    from cleaner import batch
+
+    real_read = batch._read
+
+    def dies_reading_bakery(record):  # found by _read_chunk in the forked workers
+        if "bakery" in (record.text or ""):
+            os._exit(3)
+        return real_read(record)
+
+    monkeypatch.setattr(batch, "_read", dies_reading_bakery)
+    articles = list(clean_many(_records(), site_boilerplate=True, parallel=2, chunksize=1))
+    assert [a.id for a in articles] == ["p0", "p1", "p2", "p3"]
+    assert all(a.error is None for a in articles)
+    for art in articles:
+        pledge = next(ln for ln in art.lines if ln.text == PLEDGE)
+        assert "recurs on 3 of 3 pages from valleycourier.com" in pledge.reason
