@@ -225,9 +225,9 @@ def one_blas_thread(*, training: bool = False) -> None:
     """One BLAS (and OpenMP) thread in this process. A page's matrices are small: numpy's BLAS
     gains nothing from more threads and, beside worker processes, fights them for the cores
     (`cleaner clean --parallel 2` ran slower than `--parallel 1` on two cores, at twice the
-    CPU). In training it also keeps the weights the same on any number of cores: a BLAS
-    splits its sums by thread, and the word model's weights moved by 1e-5 between one thread
-    and two, enough for every network after it to train apart.
+    CPU). In training it also keeps the weights from depending on the number of cores: a BLAS
+    and scikit-learn's OpenMP loops may split their sums by thread (on this project's 2-core
+    machine, one thread and two happened to train the same weights).
 
     threadpoolctl limits only the libraries already loaded, so the ones the work will use are
     loaded first: numpy's BLAS, and with `training` scikit-learn's OpenMP and scipy's BLAS.

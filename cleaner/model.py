@@ -501,7 +501,7 @@ def card_markdown(card: dict) -> str:
                 f"{env['scikit-learn']}, BLAS {'; '.join(env['blas']) or 'not detected'} "
                 f"({env['machine']}{_threads(env)}). "
                 "Training is deterministic on one machine; another CPU (another BLAS kernel or "
-                "numpy SIMD level) or another number of BLAS threads rounds differently and "
+                "numpy SIMD level) rounds differently and "
                 "trains other weights, within the seed noise."
             )
         out.append("")

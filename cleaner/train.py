@@ -743,9 +743,9 @@ def training_environment() -> dict:
     """What the weights depend on besides the data and the configuration. Training is
     deterministic on one machine, but OpenBLAS picks its kernels for the CPU, and so does numpy
     for its own loops (AVX2 or AVX-512), and each rounds differently: the same command on
-    another CPU trains other (equally good) weights, a draw within the seed noise. So does the
-    number of BLAS threads, which `cleaner train` holds at one (batch.one_blas_thread). The
-    card records all three so that a retrain can be matched."""
+    another CPU trains other (equally good) weights, a draw within the seed noise. So may the
+    number of threads, which `cleaner train` holds at one (batch.one_blas_thread). The card
+    records all three so that a retrain can be matched."""
     import platform
 
     import sklearn
@@ -758,7 +758,7 @@ def training_environment() -> dict:
         if info.get("user_api") == "blas"
     )
     return {
-        # a BLAS splits its sums by thread: `cleaner train` runs every pool on one
+        # a BLAS may split its sums by thread: `cleaner train` runs every pool on one
         "threads": max((info.get("num_threads", 1) for info in pools), default=1),
         "python": platform.python_version(),
         "numpy": np.__version__,

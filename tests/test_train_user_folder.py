@@ -369,8 +369,8 @@ def test_a_fold_left_with_one_label_still_trains(tmp_path: Path, capsys) -> None
 
 
 def test_training_runs_every_blas_and_openmp_pool_on_one_thread(tmp_path: Path) -> None:
-    """The weights must not depend on the machine's core count: a BLAS splits its sums by
-    thread (the word model's weights moved by 1e-5 between one thread and two). threadpoolctl
+    """The weights must not depend on the machine's core count: a BLAS and scikit-learn's
+    OpenMP loops may split their sums by thread. threadpoolctl
     limits only the libraries loaded when it is called, and `cleaner train` loads scikit-learn's
     OpenMP and scipy's BLAS after its start: run in a fresh process that asks for four threads
     everywhere, every pool must be on one after training."""
