@@ -281,3 +281,15 @@ def test_a_worker_dying_in_the_site_pass_costs_only_that_page_its_count(monkeypa
     for art in articles:
         pledge = next(ln for ln in art.lines if ln.text == PLEDGE)
         assert "recurs on 3 of 3 pages from valleycourier.com" in pledge.reason
+
+
+def test_a_recurring_line_with_a_lone_surrogate_is_counted_as_it_is_cleaned() -> None:
+    """Both passes read a page the same way (clean.read_page): a lone surrogate (from a JSON
+    "\\ud800" escape, say) becomes U+FFFD in the count as in the page that is labelled, so the
+    line is found among the site's recurring lines. The first pass used to count the raw text."""
+    odd = PLEDGE.replace("community", "community \ud800")
+    records = [{**rec, "text": rec["text"].replace(PLEDGE, odd)} for rec in _records()]
+    for art in clean_many(records, site_boilerplate=True):
+        line = next(ln for ln in art.lines if ln.text.startswith("The Valley Courier"))
+        assert "\ufffd" in line.text
+        assert "recurs on 4 of 4 pages from valleycourier.com" in line.reason
