@@ -501,19 +501,20 @@ def card_markdown(card: dict) -> str:
                 f"{env['scikit-learn']}, BLAS {'; '.join(env['blas']) or 'not detected'} "
                 f"({env['machine']}{_threads(env)}). "
                 "Training is deterministic on one machine; another CPU (another BLAS kernel or "
-                "numpy SIMD level) rounds differently and "
-                "trains other weights, within the seed noise."
+                "numpy SIMD level) rounds differently and trains other weights, within the "
+                "seed noise."
             )
         out.append("")
     return "\n".join(out)
 
 
 def _threads(env: dict) -> str:
-    """ ", on 1 BLAS thread" as the card recorded it (cards before session 15 did not)."""
+    """The thread count (BLAS and OpenMP) as the card recorded it, ", on 1 thread"; cards before
+    session 15 did not record it."""
     threads = env.get("threads")
     if threads is None:
         return ""
-    return f", on {threads} BLAS thread{'s' if threads != 1 else ''}"
+    return f", on {threads} thread{'s' if threads != 1 else ''}"
 
 
 RETRAIN_COMMAND = "cleaner train labelled -o models/line-model"

@@ -203,7 +203,7 @@ def test_card_of_a_user_model_lists_only_its_data_and_licences(tmp_path: Path) -
     readme = (out / "README.md").read_text()
     blas = "; ".join(environment["blas"]) or "not detected"  # macOS Accelerate: none listed
     assert f"scikit-learn {environment['scikit-learn']}, BLAS {blas} (" in readme
-    assert environment["threads"] == 1 and ", on 1 BLAS thread)." in readme  # see one_blas_thread
+    assert environment["threads"] == 1 and ", on 1 thread)." in readme  # see one_blas_thread
     for absent in ("Dragnet", "L3S", "AGPL", "cleaner team", "seed scrapes", "text scrape, HTML"):
         assert absent not in readme, absent
     assert "Two passes of a small MLP for text scrapes" in readme
