@@ -197,7 +197,11 @@ def _clean_into(
 ) -> None:
     """Clean every record and write its article; a fatal OutputError ends the batch early."""
     articles = clean_many(
-        records, model=model, parallel=args.parallel, site_boilerplate=args.site_boilerplate
+        records,
+        model=model,
+        parallel=args.parallel,
+        site_boilerplate=args.site_boilerplate,
+        lines=args.format == "labels",  # the other formats write no line (Article.to_dict)
     )
     with contextlib.closing(articles):  # stops worker processes when the batch ends early
         for article in articles:

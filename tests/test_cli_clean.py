@@ -280,6 +280,36 @@ def test_parallel_output_equals_serial_output(backend, capsys, tmp_path: Path) -
     assert serial[0] == 1 and len(jsonl(serial[1])) == 41
 
 
+def test_parallel_labels_keep_every_line(backend, capsys, tmp_path: Path) -> None:
+    """Workers send articles back without their lines unless the output shows them (the
+    `labels` format): its rows are the serial run's, line for line."""
+    src = tmp_path / "many.jsonl"
+    rows = [
+        json.dumps({"id": f"d{i}", "text": ARTICLE.replace("Tuesday", f"day {i}")})
+        for i in range(6)
+    ]
+    src.write_text("\n".join(rows) + "\n")
+    serial = run(capsys, "--format", "labels", str(src))
+    parallel = run(capsys, "--format", "labels", "--parallel", "2", str(src))
+    assert serial == parallel
+    body_rows = [row for row in serial[1].splitlines() if row.startswith("body\t")]
+    assert len(body_rows) >= 6 * 2  # each record's article lines are there
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_clean_many_without_lines_gives_the_same_articles(backend, parallel: int) -> None:
+    """lines=False: the same title, byline, body, outlet, error and warnings, and no lines (with
+    workers, none are sent back)."""
+    records = [{"id": f"d{i}", "text": ARTICLE.replace("Tuesday", f"day {i}")} for i in range(5)]
+    records.append({"id": "empty", "text": ""})
+    full = list(clean_many(records, parallel=parallel))
+    slim = list(clean_many(records, parallel=parallel, lines=False))
+    assert all(article.lines for article in full[:-1])
+    assert all(article.lines == [] for article in slim)
+    for a, b in zip(full, slim, strict=True):
+        assert a.to_dict() == b.to_dict()
+
+
 def test_python_dash_m_cleaner_on_stdin(backend) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "cleaner", "clean", "--format", "jsonl"],
