@@ -37,8 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .lines import looks_like_html
-from .text import normalise
+from .lines import looks_like_html, normalise_scrape
 
 
 @dataclass(slots=True)
@@ -361,7 +360,7 @@ def _as_read(text: str, max_line_chars: int, as_given: bool, html: bool = False)
     HTML as decoded (see the module notes); with `as_given` exactly as decoded."""
     if as_given or html:
         return text
-    return wrap_long_lines(normalise(text), max_line_chars)
+    return wrap_long_lines(normalise_scrape(text), max_line_chars)  # text.normalise, compiled
 
 
 def record_from_dict(
