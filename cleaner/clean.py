@@ -36,7 +36,7 @@ def classify(page: Page, model: LineModel) -> tuple[np.ndarray, np.ndarray, np.n
     if X.shape[0] == 0:
         empty = np.zeros((0, len(LABELS)), dtype=np.float32)
         return X, empty, empty
-    p1, p2 = model.predict(X, kind)
+    p1, p2 = model.predict(X, kind, page)
     return X, p1, p2
 
 

@@ -38,6 +38,17 @@ def _markup_model_kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
+def _dom_groups(value: str) -> tuple[str, ...]:
+    """argparse type: 'path_attrs', 'path_attrs,path', 'none' -> the DOM groupings."""
+    from .features import DOM_GROUPINGS
+
+    names = tuple(k.strip() for k in value.split(",") if k.strip() and k.strip() != "none")
+    unknown = sorted(set(names) - set(DOM_GROUPINGS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown DOM grouping(s): {', '.join(unknown)}")
+    return tuple(dict.fromkeys(names))
+
+
 _DEFAULTS: dict = {
     "kinds": ("text", "html"),
     "max_iter": 60,
@@ -45,6 +56,7 @@ _DEFAULTS: dict = {
     "split": "fit",
     "word_model": ("text",),
     "markup_model": ("html",),
+    "dom_groups": (),
 }
 """`cleaner train`'s defaults, which the command recorded on the model card leaves out."""
 
@@ -105,6 +117,15 @@ def register(sub) -> None:
         metavar="KINDS",
         help="input kinds whose pass 1 also reads the markup model (a word model over each "
         "line's tag and class/id words): html (default) or none",
+    )
+    p.add_argument(
+        "--dom-groups",
+        default=_DEFAULTS["dom_groups"],
+        type=_dom_groups,
+        metavar="GROUPINGS",
+        help="experiment: HTML pass 2 also reads, per DOM grouping, the pass-1 body and "
+        "boilerplate scores of the other lines in the line's group: path_attrs, "
+        "path_attrs,path, or none (default)",
     )
     p.add_argument(
         "--keep",
@@ -232,6 +253,7 @@ def _train(args) -> int:
                 seed=args.seed,
                 word_model_kinds=args.word_model,
                 markup_model_kinds=args.markup_model,
+                dom_groups=args.dom_groups,
             ),
             log=log,
         )
@@ -300,6 +322,7 @@ def _train_command(args) -> str:
         ("split", args.split),
         ("word_model", args.word_model),
         ("markup_model", args.markup_model),
+        ("dom_groups", args.dom_groups),
     ):
         if value != _DEFAULTS[name]:
             shown = (",".join(value) or "none") if isinstance(value, tuple) else str(value)

@@ -896,13 +896,15 @@ _REVISION_OWN = (
 _REVISION_COLS = [LINE_FEATURES.index(name) for name in _REVISION_OWN]
 
 
-def revision_features(X: np.ndarray, probs: np.ndarray) -> np.ndarray:
+def revision_features(X: np.ndarray, probs: np.ndarray, extra: int = 0) -> np.ndarray:
     """Pass-2 inputs: the pass-1 label probabilities of the line and its neighbourhood, window
     averages of the body probability, where the line sits relative to the body mass, and only a
     few shape features of its own. Kept deliberately narrow: pass 2 is there to revise from
-    context, not to learn the line again (a wide pass 2 overfits the hand-labelled pages)."""
+    context, not to learn the line again (a wide pass 2 overfits the hand-labelled pages).
+    `extra`: columns left (zero) after REVISION_FEATURES for the caller to fill (the DOM-group
+    columns, dom_group_columns)."""
     n, k = probs.shape
-    out = np.zeros((n, len(REVISION_FEATURES)), dtype=np.float32)  # k == len(LABELS)
+    out = np.zeros((n, len(REVISION_FEATURES) + extra), dtype=np.float32)  # k == len(LABELS)
     j = len(_REVISION_COLS)
     out[:, :j] = X[:, _REVISION_COLS]
     # the probabilities of the lines around, zeros beyond the page: one strided view of the
@@ -940,3 +942,85 @@ REVISION_FEATURES: tuple[str, ...] = (
     "body_mass_before",
     "body_mass_after",
 )
+
+
+# --- pass 2, HTML: the line's DOM group ------------------------------------------------------
+
+DOM_GROUPINGS: dict[str, int | tuple[int, ...]] = {
+    "path_attrs": (1, 2),  # the DomKey without the line's own tag: the container it sits in
+    "path": 1,  # the ancestor tags only: coarser (sidebars and article often share one)
+}
+"""How a line's DomKey (tag, path, attrs) maps to its DOM group, by name: the key's fields kept."""
+_DOM_GROUP_STATS = ("body", "boiler", "words", "share")
+_BOILER = LABELS.index("boilerplate")
+_WORDS_COL = LINE_FEATURES.index("words")  # holds log1p(words)
+
+
+def dom_group_names(groupings: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of dom_group_columns' columns for these groupings, in order."""
+    return tuple(f"dom_{g}_{stat}" for g in groupings for stat in _DOM_GROUP_STATS)
+
+
+def dom_group_columns(
+    dom_index: tuple[list, list[int]],
+    X: np.ndarray,
+    probs: np.ndarray,
+    groupings: tuple[str, ...],
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per grouping, four columns a line, from the OTHER lines of the page in the line's DOM
+    group (the line itself left out): the word-weighted mean of their pass-1 body and
+    boilerplate probabilities, log1p of their words, and the group's share of the page's words
+    (the line included). A line with no other worded line in its group (alone, or without DOM
+    hints: each such line is a group of its own) gets the page's word-weighted means over its
+    other lines instead (what is known of it without a group) and 0 words. Numpy over the
+    page's distinct keys (Page.dom_index), no loop over lines."""
+    keys, ids = dom_index
+    n = len(ids)
+    if out is None:
+        out = np.zeros((n, 4 * len(groupings)), dtype=np.float32)
+    if n == 0:
+        return out
+    key_ids = np.asarray(ids, dtype=np.intp)
+    w = np.rint(np.expm1(X[:, _WORDS_COL].astype(np.float64)))
+    wb = w * probs[:, _BODY]
+    wx = w * probs[:, _BOILER]
+    total, total_b, total_x = w.sum(), wb.sum(), wx.sum()
+    rest = total - w
+    some = rest >= 0.5
+    rest_safe = np.where(some, rest, 1.0)
+    # the neutral value: the rest of the page (the line's own scores on a one-line page)
+    page_b = np.where(some, (total_b - wb) / rest_safe, probs[:, _BODY])
+    page_x = np.where(some, (total_x - wx) / rest_safe, probs[:, _BOILER])
+    for j, name in enumerate(groupings):
+        fields = DOM_GROUPINGS[name]
+        group_of: dict = {}
+        gid_of_key = np.fromiter(
+            (
+                -1
+                if key is None
+                else group_of.setdefault(
+                    key[fields] if isinstance(fields, int) else tuple(key[f] for f in fields),
+                    len(group_of),
+                )
+                for key in keys
+            ),
+            dtype=np.intp,
+            count=len(keys),
+        )
+        gid = gid_of_key[key_ids]
+        dom = gid >= 0
+        g = len(group_of)
+        gsafe = np.where(dom, gid, g)  # the lines without hints in one bin, never read
+        W = np.bincount(gsafe, w, g + 1)
+        w_o = W[gsafe] - w
+        b_o = np.bincount(gsafe, wb, g + 1)[gsafe] - wb
+        x_o = np.bincount(gsafe, wx, g + 1)[gsafe] - wx
+        has = dom & (w_o >= 0.5)
+        w_safe = np.where(has, w_o, 1.0)
+        c = 4 * j
+        out[:, c] = np.where(has, b_o / w_safe, page_b)
+        out[:, c + 1] = np.where(has, x_o / w_safe, page_x)
+        out[:, c + 2] = np.log1p(np.where(has, w_o, 0.0))
+        out[:, c + 3] = np.where(dom, W[gsafe], w) / max(total, 1.0)
+    return out

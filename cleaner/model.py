@@ -21,7 +21,14 @@ import numpy as np
 
 from .article import LABELS
 from .evaluate import TITLE_MATCH
-from .features import LINE_FEATURES, REVISION_FEATURES, revision_features
+from .features import (
+    DOM_GROUPINGS,
+    LINE_FEATURES,
+    REVISION_FEATURES,
+    dom_group_columns,
+    dom_group_names,
+    revision_features,
+)
 from .headline import HEADLINE_FEATURES, HeadlineRanker
 from .lexical import (
     LEXICAL_FEATURES,
@@ -169,6 +176,9 @@ class LineModel:
     lexical: dict[str, LexicalScorer] = field(default_factory=dict)  # word models, by kind
     markup: dict[str, LexicalScorer] = field(default_factory=dict)  # markup models, by kind
     headline: dict[str, HeadlineRanker] = field(default_factory=dict)  # headline rankers
+    dom_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per kind, the DOM groupings whose columns pass 2 reads after REVISION_FEATURES
+    (features.dom_group_columns; HTML only; none before the session-16 experiment)."""
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
@@ -225,12 +235,23 @@ class LineModel:
             j += part.shape[1]
         return X
 
-    def predict(self, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """(pass-1 probabilities, revised pass-2 probabilities), one row a line."""
+    def predict(
+        self, X: np.ndarray, kind: str, page: Page | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(pass-1 probabilities, revised pass-2 probabilities), one row a line. `page`: the
+        lines' page, needed when this kind's pass 2 reads DOM-group columns (dom_groups)."""
         if not self.has(kind):
             kind = "text"
         p1 = self.networks[f"{kind}/pass1"].predict_proba(X)
-        p2 = self.networks[f"{kind}/pass2"].predict_proba(revision_features(X, p1))
+        groupings = self.dom_groups.get(kind, ())
+        if groupings:
+            if page is None:
+                raise ModelError(f"the {kind} pass 2 reads DOM groups: predict needs the page")
+            R = revision_features(X, p1, 4 * len(groupings))
+            dom_group_columns(page.dom_index(), X, p1, groupings, R[:, len(REVISION_FEATURES) :])
+        else:
+            R = revision_features(X, p1)
+        p2 = self.networks[f"{kind}/pass2"].predict_proba(R)
         return p1, revised(X, p1, p2)
 
 
@@ -348,7 +369,13 @@ def save_model(model: LineModel, folder: str | Path) -> Path:
                 "markup_model": list(MARKUP_FEATURES),
                 "pass2": list(REVISION_FEATURES),
                 "headline": list(HEADLINE_FEATURES),
+                **(
+                    {"pass2_dom_groups": {k: list(dom_group_names(g)) for k, g in groups}}
+                    if (groups := sorted(model.dom_groups.items()))
+                    else {}
+                ),
             },
+            **({"dom_groups": {k: list(g) for k, g in groups}} if groups else {}),
             "word_model_kinds": sorted(model.lexical),
             "markup_model_kinds": sorted(model.markup),
             "headline_kinds": sorted(model.headline),
@@ -549,6 +576,14 @@ def read_model(folder: str | Path) -> LineModel:
     word_kinds = card.get("word_model_kinds", [])
     markup_kinds = card.get("markup_model_kinds", [])  # none before model 0.5.0
     headline_kinds = card.get("headline_kinds", [])  # none before model 0.8.0
+    dom_groups = {k: tuple(g) for k, g in card.get("dom_groups", {}).items()}  # experiment
+    if any(name not in DOM_GROUPINGS for g in dom_groups.values() for name in g) or any(
+        feats.get("pass2_dom_groups", {}).get(k) != list(dom_group_names(g))
+        for k, g in dom_groups.items()
+    ):
+        raise ModelError(
+            f"{card_path}: trained for other DOM-group columns than this code computes; retrain"
+        )
     if (
         feats.get("pass1") != list(LINE_FEATURES)
         or feats.get("pass2") != list(REVISION_FEATURES)
@@ -590,7 +625,12 @@ def read_model(folder: str | Path) -> LineModel:
     thresholds = card.get("headline_thresholds", {})
     headline = {k: _ranker_of(arrays, k, thresholds, weights_path) for k in headline_kinds}
     return LineModel(
-        networks=networks, card=card, lexical=lexical, markup=markup, headline=headline
+        networks=networks,
+        card=card,
+        lexical=lexical,
+        markup=markup,
+        headline=headline,
+        dom_groups=dom_groups,
     )
 
 

@@ -34,7 +34,7 @@ from .corpora import (
     labels_from_gold,
     mark_title,
 )
-from .features import LINE_FEATURES, line_features, revision_features
+from .features import LINE_FEATURES, dom_group_columns, line_features, revision_features
 from .headline import HeadlineRanker, fit_ranker
 from .label_rules import LABEL_RULES, refine_labels
 from .labelled import LabelledDoc, read_labelled
@@ -63,6 +63,7 @@ class Examples:
     texts: list[list[str]] = field(default_factory=list)  # one per page: its lines
     markups: list[list[str]] = field(default_factory=list)  # one per page: markup_text a line
     docs: list[str] = field(default_factory=list)  # one per page: the document it came from
+    doms: list[tuple] = field(default_factory=list)  # one per page: Page.dom_index()
 
     def add(
         self,
@@ -98,6 +99,7 @@ class Examples:
         self.texts.append([ln.text for ln in page.lines])
         self.markups.append([markup_text(ln.dom) for ln in page.lines])
         self.docs.append(doc if doc is not None else f"page {len(self.docs)}")
+        self.doms.append(page.dom_index())
 
     def page_rows(self) -> list[slice]:
         """Each page's rows in the stacked arrays."""
@@ -349,6 +351,7 @@ class TrainConfig:
     lexical_folds: int = 5
     word_model_kinds: tuple[str, ...] = ("text",)  # HTML: no gain on the dev sites, and slower
     markup_model_kinds: tuple[str, ...] = ("html",)  # text lines have no markup
+    dom_groups: tuple[str, ...] = ()  # HTML pass 2's DOM groupings (features.DOM_GROUPINGS)
 
 
 def _fit_network(
@@ -522,6 +525,7 @@ def fit_two_pass(
     *,
     word_model: bool = False,
     markup_model: bool = False,
+    dom_groups: tuple[str, ...] = (),
 ) -> TwoPass:
     """The word model and the markup model (when asked for); pass 1 on all lines (with their
     out-of-fold scores, in the order of LineModel.pass1_columns); pass 2 on pass-1 scores made
@@ -551,7 +555,12 @@ def fit_two_pass(
     if folds < 2:  # a one-line page: nothing to hold out, in-sample scores
         net = _fit_network(X[fit_rows], y[fit_rows], w[fit_rows], cfg, cfg.hidden)
         p1_oof = net.predict_proba(X)
-    R = np.vstack([revision_features(X[rows], p1_oof[rows]) for rows in ex.page_rows()])
+    R = np.vstack(
+        [
+            _pass2_inputs(X[rows], p1_oof[rows], dom, dom_groups)
+            for rows, dom in zip(ex.page_rows(), ex.doms, strict=True)
+        ]
+    )
     t = time.perf_counter()
     seeds = range(cfg.seed, cfg.seed + cfg.ensemble)
     Xf, Rf, yf, wf = X[fit_rows], R[fit_rows], y[fit_rows], w[fit_rows]
@@ -561,6 +570,17 @@ def fit_two_pass(
     ranker = fit_headline_ranker(ex, X, p1_oof, revised(X, p1_oof, pass2.predict_proba(R)))
     log(f"  headline ranker: {'fitted' if ranker else 'none (no page marks a headline)'}")
     return TwoPass(pass1, pass2, words, markup, ranker)
+
+
+def _pass2_inputs(
+    X: np.ndarray, p1: np.ndarray, dom_index: tuple, dom_groups: tuple[str, ...]
+) -> np.ndarray:
+    """A page's pass-2 inputs as LineModel.predict makes them."""
+    if not dom_groups:
+        return revision_features(X, p1)
+    R = revision_features(X, p1, 4 * len(dom_groups))
+    dom_group_columns(dom_index, X, p1, dom_groups, R[:, R.shape[1] - 4 * len(dom_groups) :])
+    return R
 
 
 def fit_headline_ranker(
@@ -599,6 +619,7 @@ def train_model(
     use_corpora = shared is not None and (shared / "corpora").is_dir()
     record = labelled_record(labelled_dirs, log)
     held_out_by: dict[str, str] = {}  # kind -> what out-of-fold scores held out (fold_unit)
+    dom_groups: dict[str, tuple[str, ...]] = {}
     for kind in kinds:
         ex = Examples([], [], [], [])
         counts: dict[str, int] = {}
@@ -638,6 +659,7 @@ def train_model(
             log,
             word_model=kind in cfg.word_model_kinds,
             markup_model=kind in cfg.markup_model_kinds,
+            dom_groups=cfg.dom_groups if kind == "html" else (),
         )
         held_out_by[kind] = fold_unit(ex)
         networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fitted.pass1, fitted.pass2
@@ -647,6 +669,8 @@ def train_model(
             markup[kind] = fitted.markup
         if fitted.headline is not None:
             headline[kind] = fitted.headline
+        if kind == "html" and cfg.dom_groups:
+            dom_groups[kind] = tuple(cfg.dom_groups)
         sources[kind] = counts
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
@@ -654,7 +678,12 @@ def train_model(
     if set(held_out_by.values()) != {"site"}:  # a one-site folder: the card says what instead
         card["training"]["held_out_by"] = held_out_by
     return LineModel(
-        networks=networks, card=card, lexical=lexical, markup=markup, headline=headline
+        networks=networks,
+        card=card,
+        lexical=lexical,
+        markup=markup,
+        headline=headline,
+        dom_groups=dom_groups,
     )
 
 
@@ -672,7 +701,7 @@ def keep_kinds(model: LineModel, base: LineModel, base_name: str) -> LineModel:
     for kind in kept:
         for name in (f"{kind}/pass1", f"{kind}/pass2"):
             model.networks[name] = base.networks[name]
-        for table in ("lexical", "markup", "headline"):
+        for table in ("lexical", "markup", "headline", "dom_groups"):
             if kind in getattr(base, table):
                 getattr(model, table)[kind] = getattr(base, table)[kind]
         training["pages"][kind] = base_training.get("pages", {}).get(kind, {})
@@ -733,6 +762,7 @@ def _card(
                 "lexical_folds": cfg.lexical_folds,
                 "word_model_kinds": list(cfg.word_model_kinds),
                 "markup_model_kinds": list(cfg.markup_model_kinds),
+                **({"dom_groups": list(cfg.dom_groups)} if cfg.dom_groups else {}),
             },
             "environment": training_environment(),
         },

@@ -1,0 +1,77 @@
+"""The experimental DOM-group columns of the HTML pass 2 (features.dom_group_columns): the
+numpy version agrees with the definition written as a loop; models without them are unchanged."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleaner.features import DOM_GROUPINGS, LINE_FEATURES, dom_group_columns, dom_group_names
+from cleaner.lines import html_to_page
+
+_W = LINE_FEATURES.index("words")
+
+HTML = """<html><body>
+<div class="nav"><ul><li><a href="/">Home</a></li><li><a href="/w">World news</a></li></ul></div>
+<article class="story"><h1>A headline here</h1>
+<p>First paragraph of the story, with enough words to count.</p>
+<p>Second paragraph, again a sentence or two of the article.</p>
+<p>Third one.</p></article>
+<aside class="related"><p>Related: another story</p></aside>
+<footer><p>Copyright 2026</p></footer>
+</body></html>"""
+
+
+def _naive(page, X, p, groupings):
+    n = len(page.lines)
+    w = np.rint(np.expm1(X[:, _W].astype(np.float64)))
+    out = np.zeros((n, 4 * len(groupings)))
+    for j, g in enumerate(groupings):
+        f = DOM_GROUPINGS[g]
+
+        def key(d, f=f):
+            if d is None:
+                return None
+            k = (d.tag, d.path, d.attrs)
+            return k[f] if isinstance(f, int) else tuple(k[i] for i in f)
+
+        ks = [key(ln.dom) for ln in page.lines]
+        for i in range(n):
+            others = [m for m in range(n) if m != i and ks[i] is not None and ks[m] == ks[i]]
+            wo = sum(w[m] for m in others)
+            rest = [m for m in range(n) if m != i]
+            wr = sum(w[m] for m in rest)
+            if wo >= 0.5:
+                b = sum(w[m] * p[m, 2] for m in others) / wo
+                x = sum(w[m] * p[m, 4] for m in others) / wo
+            elif wr >= 0.5:
+                b = sum(w[m] * p[m, 2] for m in rest) / wr
+                x = sum(w[m] * p[m, 4] for m in rest) / wr
+                wo = 0
+            else:
+                b, x, wo = p[i, 2], p[i, 4], 0
+            out[i, 4 * j : 4 * j + 4] = b, x, np.log1p(wo), (w[i] + wo) / max(w.sum(), 1)
+    return out
+
+
+@pytest.mark.parametrize("groupings", [("path_attrs",), ("path_attrs", "path")])
+def test_dom_group_columns_match_the_definition(groupings) -> None:
+    page = html_to_page(HTML)
+    n = len(page.lines)
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(5), size=n).astype(np.float32)
+    X = np.zeros((n, len(LINE_FEATURES)), dtype=np.float32)
+    X[:, _W] = np.log1p([len(ln.text.split()) for ln in page.lines])
+    got = dom_group_columns(page.dom_index(), X, p, groupings)
+    assert got.shape == (n, len(dom_group_names(groupings)))
+    assert np.allclose(got, _naive(page, X, p, groupings), atol=1e-6)
+    # the three article paragraphs share a group: each sees the other two
+    paras = [i for i, ln in enumerate(page.lines) if "paragraph" in ln.text or "Third" in ln.text]
+    assert len(paras) == 3 and all(got[i, 2] > 0 for i in paras)
+
+
+def test_models_without_dom_groups_read_no_page() -> None:
+    from cleaner.model import load_model
+
+    model = load_model()
+    assert not model.dom_groups  # the shipped model: pass 2 as before
