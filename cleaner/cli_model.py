@@ -56,7 +56,7 @@ _DEFAULTS: dict = {
     "split": "fit",
     "word_model": ("text",),
     "markup_model": ("html",),
-    "dom_groups": (),
+    "dom_groups": ("path_attrs", "path"),
 }
 """`cleaner train`'s defaults, which the command recorded on the model card leaves out."""
 
@@ -123,9 +123,9 @@ def register(sub) -> None:
         default=_DEFAULTS["dom_groups"],
         type=_dom_groups,
         metavar="GROUPINGS",
-        help="experiment: HTML pass 2 also reads, per DOM grouping, the pass-1 body and "
-        "boilerplate scores of the other lines in the line's group: path_attrs, "
-        "path_attrs,path, or none (default)",
+        help="HTML pass 2 also reads, per DOM grouping, the pass-1 body and boilerplate "
+        "scores of the other lines in the line's group: path_attrs,path (default), "
+        "path_attrs, or none",
     )
     p.add_argument(
         "--keep",

@@ -178,7 +178,7 @@ class LineModel:
     headline: dict[str, HeadlineRanker] = field(default_factory=dict)  # headline rankers
     dom_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per kind, the DOM groupings whose columns pass 2 reads after REVISION_FEATURES
-    (features.dom_group_columns; HTML only; none before the session-16 experiment)."""
+    (features.dom_group_columns; HTML only; none before model 0.9.0)."""
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
@@ -439,7 +439,9 @@ def card_markdown(card: dict) -> str:
         out.append(
             f"- {' and '.join(kept['kinds'])} networks (and the word, markup and headline "
             f"models that go with them) kept from model {kept.get('version')} (weights sha256 "
-            f"`{str(kept.get('weights_sha256'))[:12]}…`), not retrained: "
+            f"`{str(kept.get('weights_sha256'))[:12]}…`"
+            + (f", kept by {kept['via']} too" if kept.get("via") else "")
+            + "), not retrained: "
             f"`{kept.get('command')}` trained them (its configuration"
             + (" and training environment" if kept.get("environment") else "")
             + " in `model.json`, `training.kept`"
@@ -471,7 +473,15 @@ def card_markdown(card: dict) -> str:
         + ". "
         f"Pass 2: {len(card['features']['pass2'])} features (pass-1 scores of the "
         f"{sum(name.endswith('_title') for name in card['features']['pass2'])} surrounding "
-        "lines, body-score windows, a few shape and cue features)."
+        "lines, body-score windows, a few shape and cue features)"
+        + "".join(
+            f"; {kind} also {len(names)} from the line's DOM groups (per grouping, "
+            f"{' and '.join(card.get('dom_groups', {}).get(kind, []))}: the word-weighted "
+            "pass-1 body and boilerplate scores and the words of the other lines in the "
+            "line's group, and the group's share of the page's words)"
+            for kind, names in sorted(card["features"].get("pass2_dom_groups", {}).items())
+        )
+        + "."
         + (
             " Headline (" + " and ".join(card["headline_kinds"]) + f"): a ranker over the "
             f"lines near the article's top ({len(card['features'].get('headline', []))} "
@@ -576,7 +586,7 @@ def read_model(folder: str | Path) -> LineModel:
     word_kinds = card.get("word_model_kinds", [])
     markup_kinds = card.get("markup_model_kinds", [])  # none before model 0.5.0
     headline_kinds = card.get("headline_kinds", [])  # none before model 0.8.0
-    dom_groups = {k: tuple(g) for k, g in card.get("dom_groups", {}).items()}  # experiment
+    dom_groups = {k: tuple(g) for k, g in card.get("dom_groups", {}).items()}  # 0.9.0 on
     if any(name not in DOM_GROUPINGS for g in dom_groups.values() for name in g) or any(
         feats.get("pass2_dom_groups", {}).get(k) != list(dom_group_names(g))
         for k, g in dom_groups.items()

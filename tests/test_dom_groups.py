@@ -1,5 +1,6 @@
-"""The experimental DOM-group columns of the HTML pass 2 (features.dom_group_columns): the
-numpy version agrees with the definition written as a loop; models without them are unchanged."""
+"""The DOM-group columns of the HTML pass 2 (features.dom_group_columns, model 0.9.0): the
+numpy version agrees with the definition written as a loop; the shipped HTML pass 2 reads
+them, the text pass 2 does not."""
 
 from __future__ import annotations
 
@@ -70,8 +71,21 @@ def test_dom_group_columns_match_the_definition(groupings) -> None:
     assert len(paras) == 3 and all(got[i, 2] > 0 for i in paras)
 
 
-def test_models_without_dom_groups_read_no_page() -> None:
-    from cleaner.model import load_model
+def test_the_shipped_html_pass_2_reads_the_dom_groups() -> None:
+    from cleaner.clean import classify
+    from cleaner.features import REVISION_FEATURES, revision_features
+    from cleaner.model import ModelError, load_model
 
     model = load_model()
-    assert not model.dom_groups  # the shipped model: pass 2 as before
+    assert model.dom_groups == {"html": ("path_attrs", "path")}  # text: pass 2 as before
+    page = html_to_page(HTML)
+    X, p1, _ = classify(page, model)
+    with pytest.raises(ModelError, match="needs the page"):
+        model.predict(X, "html")
+    net = model.networks["html/pass2"]
+    R = revision_features(X, p1, 8)
+    dom_group_columns(page.dom_index(), X, p1, model.dom_groups["html"], R[:, -8:])
+    assert R.shape[1] == len(REVISION_FEATURES) + 8 == net.members[0].weights[0].shape[0]
+    blind = R.copy()
+    blind[:, -8:] = 0  # the same inputs without the groups' columns
+    assert np.abs(net.predict_proba(R) - net.predict_proba(blind)).max() > 0.01

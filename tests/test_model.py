@@ -251,10 +251,23 @@ def test_train_keeps_the_kinds_it_does_not_train_from_another_model(tmp_path: Pa
     assert kept["version"] == base.card["version"] and kept["command"]
     assert model.card["training"]["pages"]["html"] == base.card["training"]["pages"]["html"]
     assert "--keep" in model.card["training"]["command"]
+    assert model.dom_groups["html"] == base.dom_groups["html"] == ("path_attrs", "path")
     assert (
         "html networks (and the word, markup and headline models that go with them) kept"
         in (out / "README.md").read_text()
     )
+
+    # kept again from that model: the card still names where the html networks were trained
+    again = tmp_path / "again"
+    code = main(
+        ["train", str(REPO / "labelled" / "seeds"), "-o", str(again), "--shared", "none"]
+        + ["--kinds", "text", "--max-iter", "5", "--keep", str(out), "--no-eval"]
+        + ["--cache", str(tmp_path / "cache")]
+    )
+    assert code == 0
+    chained = read_model(again).card["training"]["kept"]
+    assert {k: v for k, v in chained.items() if k != "via"} == kept
+    assert chained["via"] == model.card["version"]
 
 
 def test_train_keep_refuses_a_model_without_the_kind_before_training(tmp_path: Path, capsys):
