@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, filterfalse
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -951,6 +952,11 @@ DOM_GROUPINGS: dict[str, int | tuple[int, ...]] = {
     "path": 1,  # the ancestor tags only: coarser (sidebars and article often share one)
 }
 """How a line's DomKey (tag, path, attrs) maps to its DOM group, by name: the key's fields kept."""
+_DOM_GROUP_KEY = {
+    name: itemgetter(*((fields,) if isinstance(fields, int) else fields))
+    for name, fields in DOM_GROUPINGS.items()
+}
+"""A DomKey's group under each grouping (itemgetter: a third of the Python loop's time)."""
 _DOM_GROUP_STATS = ("body", "boiler", "words", "share")
 _BOILER = LABELS.index("boilerplate")
 _WORDS_COL = LINE_FEATURES.index("words")  # holds log1p(words)
@@ -993,20 +999,12 @@ def dom_group_columns(
     page_b = np.where(some, (total_b - wb) / rest_safe, probs[:, _BODY])
     page_x = np.where(some, (total_x - wx) / rest_safe, probs[:, _BOILER])
     for j, name in enumerate(groupings):
-        fields = DOM_GROUPINGS[name]
+        group_of_key = _DOM_GROUP_KEY[name]
         group_of: dict = {}
-        gid_of_key = np.fromiter(
-            (
-                -1
-                if key is None
-                else group_of.setdefault(
-                    key[fields] if isinstance(fields, int) else tuple(key[f] for f in fields),
-                    len(group_of),
-                )
-                for key in keys
-            ),
+        numbered = group_of.setdefault
+        gid_of_key = np.array(
+            [-1 if key is None else numbered(group_of_key(key), len(group_of)) for key in keys],
             dtype=np.intp,
-            count=len(keys),
         )
         gid = gid_of_key[key_ids]
         dom = gid >= 0
