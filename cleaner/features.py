@@ -1022,3 +1022,18 @@ def dom_group_columns(
         out[:, c + 2] = np.log1p(np.where(has, w_o, 0.0))
         out[:, c + 3] = np.where(dom, W[gsafe], w) / max(total, 1.0)
     return out
+
+
+def pass2_inputs(
+    X: np.ndarray, probs: np.ndarray, dom_index: tuple | None, groupings: tuple[str, ...]
+) -> np.ndarray:
+    """A page's pass-2 inputs: revision_features, then each DOM grouping's columns when the
+    model's pass 2 reads any (`dom_index`: Page.dom_index(), needed only then). The one
+    builder for training and LineModel.predict, so both give the networks the same columns."""
+    if not groupings:
+        return revision_features(X, probs)
+    if dom_index is None:
+        raise ValueError("pass 2 reads DOM groups: the page's dom_index is needed")
+    R = revision_features(X, probs, 4 * len(groupings))
+    dom_group_columns(dom_index, X, probs, groupings, R[:, len(REVISION_FEATURES) :])
+    return R

@@ -25,9 +25,8 @@ from .features import (
     DOM_GROUPINGS,
     LINE_FEATURES,
     REVISION_FEATURES,
-    dom_group_columns,
     dom_group_names,
-    revision_features,
+    pass2_inputs,
 )
 from .headline import HEADLINE_FEATURES, HeadlineRanker
 from .lexical import (
@@ -244,13 +243,10 @@ class LineModel:
             kind = "text"
         p1 = self.networks[f"{kind}/pass1"].predict_proba(X)
         groupings = self.dom_groups.get(kind, ())
-        if groupings:
-            if page is None:
-                raise ModelError(f"the {kind} pass 2 reads DOM groups: predict needs the page")
-            R = revision_features(X, p1, 4 * len(groupings))
-            dom_group_columns(page.dom_index(), X, p1, groupings, R[:, len(REVISION_FEATURES) :])
-        else:
-            R = revision_features(X, p1)
+        if groupings and page is None:
+            raise ModelError(f"the {kind} pass 2 reads DOM groups: predict needs the page")
+        dom = page.dom_index() if groupings and page is not None else None
+        R = pass2_inputs(X, p1, dom, groupings)
         p2 = self.networks[f"{kind}/pass2"].predict_proba(R)
         return p1, revised(X, p1, p2)
 

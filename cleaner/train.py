@@ -34,7 +34,7 @@ from .corpora import (
     labels_from_gold,
     mark_title,
 )
-from .features import LINE_FEATURES, dom_group_columns, line_features, revision_features
+from .features import LINE_FEATURES, line_features, pass2_inputs
 from .headline import HeadlineRanker, fit_ranker
 from .label_rules import LABEL_RULES, refine_labels
 from .labelled import LabelledDoc, read_labelled
@@ -558,7 +558,7 @@ def fit_two_pass(
         p1_oof = net.predict_proba(X)
     R = np.vstack(
         [
-            _pass2_inputs(X[rows], p1_oof[rows], dom, dom_groups)
+            pass2_inputs(X[rows], p1_oof[rows], dom, dom_groups)
             for rows, dom in zip(ex.page_rows(), ex.doms, strict=True)
         ]
     )
@@ -571,17 +571,6 @@ def fit_two_pass(
     ranker = fit_headline_ranker(ex, X, p1_oof, revised(X, p1_oof, pass2.predict_proba(R)))
     log(f"  headline ranker: {'fitted' if ranker else 'none (no page marks a headline)'}")
     return TwoPass(pass1, pass2, words, markup, ranker)
-
-
-def _pass2_inputs(
-    X: np.ndarray, p1: np.ndarray, dom_index: tuple, dom_groups: tuple[str, ...]
-) -> np.ndarray:
-    """A page's pass-2 inputs as LineModel.predict makes them."""
-    if not dom_groups:
-        return revision_features(X, p1)
-    R = revision_features(X, p1, 4 * len(dom_groups))
-    dom_group_columns(dom_index, X, p1, dom_groups, R[:, R.shape[1] - 4 * len(dom_groups) :])
-    return R
 
 
 def fit_headline_ranker(
@@ -624,6 +613,7 @@ def train_model(
     for kind in kinds:
         ex = Examples([], [], [], [])
         counts: dict[str, int] = {}
+        groupings = tuple(cfg.dom_groups) if kind == "html" else ()  # text lines have no DOM
         if kind == "text":
             counts["labelled"] = labelled_examples(labelled_dirs, ex)
             if use_corpora:
@@ -660,7 +650,7 @@ def train_model(
             log,
             word_model=kind in cfg.word_model_kinds,
             markup_model=kind in cfg.markup_model_kinds,
-            dom_groups=cfg.dom_groups if kind == "html" else (),
+            dom_groups=groupings,
         )
         held_out_by[kind] = fold_unit(ex)
         networks[f"{kind}/pass1"], networks[f"{kind}/pass2"] = fitted.pass1, fitted.pass2
@@ -670,8 +660,8 @@ def train_model(
             markup[kind] = fitted.markup
         if fitted.headline is not None:
             headline[kind] = fitted.headline
-        if kind == "html" and cfg.dom_groups:
-            dom_groups[kind] = tuple(cfg.dom_groups)
+        if groupings:
+            dom_groups[kind] = groupings
         sources[kind] = counts
     if not networks:
         raise ValueError("no training data: give labelled documents or ../shared/corpora")
