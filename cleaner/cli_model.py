@@ -39,7 +39,7 @@ def _markup_model_kinds(value: str) -> tuple[str, ...]:
 
 
 def _dom_groups(value: str) -> tuple[str, ...]:
-    """argparse type: 'path_attrs', 'path_attrs,path', 'none' -> the DOM groupings."""
+    """argparse type: 'path_attrs', 'path_attrs,path,parent', 'none' -> the DOM groupings."""
     from .features import DOM_GROUPINGS
 
     names = tuple(k.strip() for k in value.split(",") if k.strip() and k.strip() != "none")
@@ -124,8 +124,9 @@ def register(sub) -> None:
         type=_dom_groups,
         metavar="GROUPINGS",
         help="HTML pass 2 also reads, per DOM grouping, the pass-1 body and boilerplate "
-        "scores of the other lines in the line's group: path_attrs,path (default), "
-        "path_attrs, or none",
+        "scores of the other lines in the line's group, a comma list of path_attrs (the "
+        "container: tag path and class/id words), path (the tag path), parent (the path "
+        "without the line's own tag); default path_attrs,path; none for no groups",
     )
     p.add_argument(
         "--keep",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from itertools import accumulate, filterfalse
 from operator import itemgetter
@@ -21,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .article import LABELS
-from .lines import Page
+from .lines import DomKey, Page
 from .speedups import kernel
 
 # --- vocabulary ------------------------------------------------------------------------------
@@ -947,16 +948,16 @@ REVISION_FEATURES: tuple[str, ...] = (
 
 # --- pass 2, HTML: the line's DOM group ------------------------------------------------------
 
-DOM_GROUPINGS: dict[str, int | tuple[int, ...]] = {
-    "path_attrs": (1, 2),  # the DomKey without the line's own tag: the container it sits in
-    "path": 1,  # the ancestor tags only: coarser (sidebars and article often share one)
+DOM_GROUPINGS: dict[str, Callable[[DomKey], Hashable]] = {
+    # the DomKey without the line's own tag: the container it sits in (path and its words)
+    "path_attrs": itemgetter(1, 2),
+    # the tag path alone: coarser (sidebars and article often share one)
+    "path": itemgetter(1),
+    # the path without the line's own tag: a <p> and the <h2> beside it in one group
+    "parent": lambda key: key[1].rpartition(">")[0],
 }
-"""How a line's DomKey (tag, path, attrs) maps to its DOM group, by name: the key's fields kept."""
-_DOM_GROUP_KEY = {
-    name: itemgetter(*((fields,) if isinstance(fields, int) else fields))
-    for name, fields in DOM_GROUPINGS.items()
-}
-"""A DomKey's group under each grouping (itemgetter: a third of the Python loop's time)."""
+"""How a line's DomKey (tag, path, attrs) maps to its DOM group, by name (itemgetter where it
+can: a third of a Python loop's time)."""
 _DOM_GROUP_STATS = ("body", "boiler", "words", "share")
 _BOILER = LABELS.index("boilerplate")
 _WORDS_COL = LINE_FEATURES.index("words")  # holds log1p(words)
@@ -999,7 +1000,7 @@ def dom_group_columns(
     page_b = np.where(some, (total_b - wb) / rest_safe, probs[:, _BODY])
     page_x = np.where(some, (total_x - wx) / rest_safe, probs[:, _BOILER])
     for j, name in enumerate(groupings):
-        group_of_key = _DOM_GROUP_KEY[name]
+        group_of_key = DOM_GROUPINGS[name]
         group_of: dict = {}
         numbered = group_of.setdefault
         gid_of_key = np.array(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cleaner.features import DOM_GROUPINGS, LINE_FEATURES, dom_group_columns, dom_group_names
+from cleaner.features import LINE_FEATURES, dom_group_columns, dom_group_names
 from cleaner.lines import html_to_page
 
 _W = LINE_FEATURES.index("words")
@@ -28,13 +28,14 @@ def _naive(page, X, p, groupings):
     w = np.rint(np.expm1(X[:, _W].astype(np.float64)))
     out = np.zeros((n, 4 * len(groupings)))
     for j, g in enumerate(groupings):
-        f = DOM_GROUPINGS[g]
+        written_out = {  # each grouping spelled out, not read from DOM_GROUPINGS
+            "path_attrs": lambda tag, path, attrs: (path, attrs),
+            "path": lambda tag, path, attrs: path,
+            "parent": lambda tag, path, attrs: ">".join(path.split(">")[:-1]),
+        }[g]
 
-        def key(d, f=f):
-            if d is None:
-                return None
-            k = (d.tag, d.path, d.attrs)
-            return k[f] if isinstance(f, int) else tuple(k[i] for i in f)
+        def key(d, f=written_out):
+            return None if d is None else f(d.tag, d.path, d.attrs)
 
         ks = [key(ln.dom) for ln in page.lines]
         for i in range(n):
@@ -55,7 +56,10 @@ def _naive(page, X, p, groupings):
     return out
 
 
-@pytest.mark.parametrize("groupings", [("path_attrs",), ("path_attrs", "path")])
+GROUPINGS = [("path_attrs",), ("path_attrs", "path"), ("parent",), ("path_attrs", "path", "parent")]
+
+
+@pytest.mark.parametrize("groupings", GROUPINGS)
 def test_dom_group_columns_match_the_definition(groupings) -> None:
     page = html_to_page(HTML)
     n = len(page.lines)
@@ -69,6 +73,18 @@ def test_dom_group_columns_match_the_definition(groupings) -> None:
     # the three article paragraphs share a group: each sees the other two
     paras = [i for i, ln in enumerate(page.lines) if "paragraph" in ln.text or "Third" in ln.text]
     assert len(paras) == 3 and all(got[i, 2] > 0 for i in paras)
+
+
+def test_parent_groups_a_headline_with_the_paragraphs_beside_it() -> None:
+    page = html_to_page(HTML)
+    n = len(page.lines)
+    X = np.zeros((n, len(LINE_FEATURES)), dtype=np.float32)
+    X[:, _W] = np.log1p([len(ln.text.split()) for ln in page.lines])
+    p = np.full((n, 5), 0.2, dtype=np.float32)
+    got = dom_group_columns(page.dom_index(), X, p, ("path", "parent"))
+    h1 = next(i for i, ln in enumerate(page.lines) if ln.text == "A headline here")
+    assert got[h1, 2] == 0  # alone under its own path (article>h1)
+    assert got[h1, 6] == pytest.approx(np.log1p(10 + 10 + 2))  # the three <p> of the article
 
 
 def test_the_shipped_html_pass_2_reads_the_dom_groups() -> None:
