@@ -192,7 +192,7 @@ def site_pass(
     ]
 
 
-_Reading = tuple["str | None", "frozenset[str] | None", "Page | None"]
+_Reading = tuple["str | None", "frozenset[int] | None", "Page | None"]
 """What the site pass learns of a record: the site its page names (og:url, og:site_name), its
 distinct line keys (None: not read) and its page when kept."""
 _UNREAD: _Reading = (None, None, None)
@@ -201,7 +201,7 @@ _UNREAD: _Reading = (None, None, None)
 def _read(record: Record) -> tuple[Page | None, _Reading]:
     """A record's page as `clean` reads it, and what the site pass keeps of it (not the page)."""
     from .clean import read_page
-    from .recurring import line_key, site_of_page
+    from .recurring import line_keys, site_of_page
 
     if record.error is not None:
         return None, _UNREAD
@@ -210,7 +210,7 @@ def _read(record: Record) -> tuple[Page | None, _Reading]:
         page, _ = read_page(content, kind="html" if record.html is not None else "text")
     except Exception:  # noqa: BLE001 - reported when the record is cleaned
         return None, _UNREAD
-    keys = frozenset(line_key(ln.text) for ln in page.lines)
+    keys = line_keys(ln.text for ln in page.lines)
     return page, (site_of_page(page.url, page.site_name), keys, None)
 
 

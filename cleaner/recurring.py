@@ -2,10 +2,11 @@
 
 A site's menus, footers, newsletter prompts and "most read" headers repeat on every page it
 serves, while its article lines do not. When a batch holds several pages from one site, the
-first pass counts each distinct line per site; the cleaner then labels a line boilerplate when it
-appears on at least `min_pages` pages and at least `min_share` of that site's pages — unless the
-classifier called it a title or byline (an author's name legitimately repeats), or the recurring
-lines are most of the page's article (copies of one story; see clean._apply_site_lines)."""
+first pass counts each distinct line per site (by an 8-byte hash, see line_hash); the cleaner
+then labels a line boilerplate when it appears on at least `min_pages` pages and at least
+`min_share` of that site's pages — unless the classifier called it a title or byline (an
+author's name legitimately repeats), or the recurring lines are most of the page's article
+(copies of one story; see clean._apply_site_lines)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,21 @@ MIN_SHARE = 0.5
 
 def line_key(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def line_hash(key: str) -> int:
+    """A line key (line_key) as the first 8 bytes of its BLAKE2b hash, an int: what a site's
+    counts hold instead of the line's text, so a batch's first pass keeps a few dozen bytes a
+    distinct line, however long the line. Two distinct lines of a site share a hash with a
+    probability of about n * n / 2**65 for n distinct lines (a million lines: 3e-8); a shared
+    hash would only count the two as one line."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def line_keys(texts: Iterable[str]) -> frozenset[int]:
+    """The distinct hashed keys of a page's lines, as RecurringLines counts them."""
+    return frozenset(line_hash(line_key(text)) for text in texts)
 
 
 def site_of_meta(meta: dict) -> str | None:
@@ -74,21 +90,23 @@ class UnknownSite:
 
 @dataclass(slots=True)
 class SiteLines:
-    """What one site's pages share: page count and, per recurring line, on how many pages."""
+    """What one site's pages share: page count and, per recurring line (its line_hash), on how
+    many pages."""
 
     site: str
     pages: int
-    counts: dict[str, int]
+    counts: dict[int, int]
 
     def pages_with(self, text: str) -> int:
-        return self.counts.get(line_key(text), 0)
+        return self.counts.get(line_hash(line_key(text)), 0)
 
 
 @dataclass(slots=True)
 class RecurringLines:
-    """Accumulates distinct lines per site over a batch (first pass). A page whose lines are
-    exactly those of a page already seen for the site (the same story scraped twice) counts
-    once: copies are not evidence that their lines are the site's furniture."""
+    """Accumulates distinct lines per site over a batch (first pass), as hashed keys (line_keys):
+    its memory grows with the distinct lines of each site, not with their text. A page whose
+    lines are exactly those of a page already seen for the site (the same story scraped twice)
+    counts once: copies are not evidence that their lines are the site's furniture."""
 
     min_pages: int = MIN_PAGES
     min_share: float = MIN_SHARE
@@ -97,13 +115,14 @@ class RecurringLines:
     _seen: dict = field(default_factory=lambda: defaultdict(set))
 
     def observe(self, site: str | None, texts: Iterable[str]) -> None:
-        self.observe_keys(site, {line_key(t) for t in texts})
+        self.observe_keys(site, line_keys(texts))
 
-    def observe_keys(self, site: str | None, keys: Set[str]) -> None:
-        """observe() of a page whose lines' keys (line_key) are already made."""
+    def observe_keys(self, site: str | None, keys: Set[int]) -> None:
+        """observe() of a page whose lines' keys (line_keys) are already made."""
         if not site:
             return
-        fingerprint = hashlib.sha256("\n".join(sorted(keys)).encode("utf-8", "replace")).digest()
+        packed = b"".join(key.to_bytes(8, "little") for key in sorted(keys))
+        fingerprint = hashlib.blake2b(packed, digest_size=16).digest()
         if fingerprint in self._seen[site]:
             return
         self._seen[site].add(fingerprint)

@@ -293,3 +293,53 @@ def test_a_recurring_line_with_a_lone_surrogate_is_counted_as_it_is_cleaned() ->
         line = next(ln for ln in art.lines if ln.text.startswith("The Valley Courier"))
         assert "\ufffd" in line.text
         assert "recurs on 4 of 4 pages from valleycourier.com" in line.reason
+
+
+def _by_full_strings(pages: list[tuple[str, list[str]]]) -> dict[str, tuple[int, dict[str, int]]]:
+    """The rule on whole line keys, as the first pass counted before it hashed them: per site,
+    (distinct pages, recurring key -> pages), exact copies once."""
+    from collections import Counter
+
+    from cleaner.recurring import MIN_PAGES, MIN_SHARE, line_key
+
+    seen: dict[str, set] = {}
+    counts: dict[str, Counter] = {}
+    for site, texts in pages:
+        keys = frozenset(line_key(t) for t in texts)
+        if keys not in seen.setdefault(site, set()):
+            seen[site].add(keys)
+            counts.setdefault(site, Counter()).update(keys)
+    out = {}
+    for site, counter in counts.items():
+        floor = max(MIN_PAGES, MIN_SHARE * len(seen[site]))
+        out[site] = (len(seen[site]), {k: n for k, n in counter.items() if n >= floor})
+    return out
+
+
+def test_hashed_keys_decide_as_whole_lines_do() -> None:
+    """The first pass counts 8-byte hashes of lines, not their text: every line of every page
+    gets the same count, and every site the same page count, as counting whole lines gives
+    (case and spacing folded, copies once, a lone surrogate kept apart from U+FFFD)."""
+    import random
+
+    from cleaner.recurring import line_key
+
+    rng = random.Random(7)
+    furniture = ["Menu", "Subscribe  now", "SUBSCRIBE NOW", "Most read", "odd \ud800", "odd \ufffd"]
+    pages = []
+    for n in range(60):
+        site = f"site{n % 3}.example"
+        texts = rng.sample(furniture, 3) + [f"story {n} line {k}" for k in range(rng.randint(1, 4))]
+        pages.append((site, texts))
+        if n % 7 == 0:
+            pages.append((site, list(reversed(texts))))  # a copy: the same lines
+    rec = RecurringLines()
+    for site, texts in pages:
+        rec.observe(site, texts)
+    for site, (distinct, counts) in _by_full_strings(pages).items():
+        lines_of_site = rec.for_site(site)
+        assert lines_of_site is not None and lines_of_site.pages == distinct
+        assert len(lines_of_site.counts) == len(counts)
+        for _, texts in pages:
+            for text in texts:
+                assert lines_of_site.pages_with(text) == counts.get(line_key(text), 0)
