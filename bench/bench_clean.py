@@ -200,7 +200,7 @@ def make_cleaner(kind: str, convention: str, model_path: str | None) -> Extracto
 
 class SiteBatchCleaner:
     """The cleaner with the site-boilerplate pass, as `clean_many(..., site_boilerplate=True)`
-    runs it: `prepare` is the first pass over the batch (cleaner.batch.site_pass; the caller
+    runs it: `prepare` is the first pass over the batch (cleaner.sitebatch.site_pass; the caller
     times it), then each call cleans one page with its site's recurring lines, labelling the
     page the first pass read when it kept one (HTML). A kept page is labelled once: every
     timed pass over the batch runs `prepare` again."""
@@ -213,7 +213,7 @@ class SiteBatchCleaner:
         self.prepared: dict[str, tuple] = {}  # page id -> (record, site lines, page or None)
 
     def prepare(self, pages: Sequence[BenchPage]) -> None:
-        from cleaner.batch import site_pass
+        from cleaner.sitebatch import site_pass
         from cleaner.sources import Record
 
         records = [Record(p.id, meta={"site": p.site}, **{self.kind: p.content}) for p in pages]

@@ -8,6 +8,7 @@ content: a record that cannot be read or cleaned comes back as an Article whose 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .article import Article
 from .recurring import UnknownSite
+from .sitebatch import Rereadable
 from .sources import Record, record_from_bytes, record_from_dict, record_from_text
 from .workers import fork_context, run_in_order
 
@@ -68,7 +70,7 @@ def clean_one(
     record: Record, model: Any = None, site_lines: Any = None, page: Page | None = None
 ) -> Article:
     """Clean one record; never raises (a failure becomes an Article with `error`). `page`: the
-    record's page as the batch's site pass read it (see site_pass), not read again."""
+    record's page as the batch's site pass read it (see sitebatch.site_pass), not read again."""
     if record.error is not None:
         return Article(id=record.id, error=record.error, meta=dict(record.meta))
     unknown = site_lines if isinstance(site_lines, UnknownSite) else None
@@ -94,7 +96,7 @@ def clean_one(
 
 
 def clean_many(
-    records: Iterable[Record | dict | str],
+    records: Iterable[Record | dict | str] | Rereadable,
     *,
     model: Any = None,
     parallel: int = 1,
@@ -112,120 +114,51 @@ def clean_many(
     `site_boilerplate=True` first reads the whole batch to find lines that recur across many
     pages of one site (see `cleaner.recurring`; a record's site is its `site` field, else its
     `url`'s host, else the host of the HTML page's og:url, else its og:site_name) and labels
-    those boilerplate; an Article whose site could not be told says so in `warnings`. That
-    pass holds the batch in memory, so it is off by default and meant for batches, not endless
-    streams.
+    those boilerplate; an Article whose site could not be told says so in `warnings`. The
+    records are read twice (see `cleaner.sitebatch`): a list or tuple as it is, a generator or
+    other one-shot iterable from a temporary file the first pass writes (pickled records), a
+    `sitebatch.Rereadable` by its parts. Memory then grows with the sites' distinct lines, not
+    with the batch's text; nothing is yielded before the first pass has read every record.
 
     `model` is a loaded model, a path to one, or None for the shipped model. With `parallel` > 1
     the work runs in that many processes (fork on Linux: the parent's loaded model is shared
     copy-on-write; elsewhere each worker loads it once); at most `parallel * 4` chunks of
     `chunksize` records are in flight, so memory stays bounded on endless streams."""
-    stream = (as_record(item, n) for n, item in enumerate(records))
     model = resolve_model(model)
-    work = (
-        site_pass(list(stream), parallel=parallel, chunksize=chunksize)
-        if site_boilerplate
-        else ((r, None, None) for r in stream)
-    )
-    if parallel <= 1:
-        for record, site_lines, page in work:
-            yield _with_lines(clean_one(record, model, site_lines, page), lines)
-        return
-    yield from _clean_parallel(iter(work), model, parallel, max(1, chunksize), lines)
+    with contextlib.ExitStack() as spools:  # a site batch's temporary files
+        work = _to_clean(records, spools, site_boilerplate, parallel, chunksize)
+        if parallel <= 1:
+            for record, site_lines, page in work:
+                yield _with_lines(clean_one(record, model, site_lines, page), lines)
+            return
+        yield from _clean_parallel(work, model, parallel, max(1, chunksize), lines)
+
+
+def _to_clean(
+    records: Iterable[Record | dict | str] | Rereadable,
+    spools: contextlib.ExitStack,
+    site_boilerplate: bool,
+    parallel: int,
+    chunksize: int,
+) -> Iterator[tuple[Record, Any, Page | None]]:
+    """What the cleaner gets: each record, its site lines (site batches) and the page the
+    site pass kept."""
+    if not site_boilerplate:
+        return ((as_record(item, n), None, None) for n, item in enumerate(records))
+    from .sitebatch import rereadable, site_pass
+
+    if isinstance(records, (list, tuple)):  # read twice as it is, made Records each time
+        items = records
+        records = Rereadable([("", lambda: (as_record(x, n) for n, x in enumerate(items)))])
+    elif not isinstance(records, Rereadable):  # spooled by the first pass
+        records = (as_record(item, n) for n, item in enumerate(records))
+    return site_pass(rereadable(records, spools), parallel=parallel, chunksize=chunksize)
 
 
 def _with_lines(article: Article, lines: bool) -> Article:
     if not lines:
         article.lines = []
     return article
-
-
-KEEP_HTML_CHARS = 250_000_000
-"""How much HTML (characters) a one-process site pass keeps read pages for; beyond it, pages
-are parsed again in the second pass. A kept page takes about 2.5 bytes of memory a character
-of its HTML (2,002 corpus pages, 130 M characters: 615 MB peak against 282 MB without keeping
-them), so this bounds the extra to about 0.6 GB."""
-
-
-def site_pass(
-    records: list[Record], *, parallel: int = 1, chunksize: int = DEFAULT_CHUNKSIZE
-) -> list[tuple[Record, Any, Page | None]]:
-    """First pass of a site-boilerplate batch: count each site's distinct lines, then give
-    every record its site's recurring lines (UnknownSite for a readable record whose site
-    cannot be told) and the page this pass read, or None. A record this pass cannot read meets
-    its error in the second pass.
-
-    In one process an HTML record keeps its page: the second pass labels it instead of parsing
-    the HTML again (a text page is quick to split again and is not kept); past KEEP_HTML_CHARS
-    of HTML, pages are read again, to bound the memory kept pages take. With `parallel` > 1
-    the workers read the pages and send back only their line keys: a page costs nearly as much
-    to pickle to a worker as to parse there, and this process would do that pickling alone
-    while the workers wait."""
-    from .recurring import RecurringLines, site_of_meta
-
-    if parallel > 1:
-        ctx = fork_context() or multiprocessing.get_context("spawn")
-        rest = iter(records)
-        chunks = iter(lambda: list(islice(rest, max(1, chunksize))), [])
-        readings: Iterable[_Reading] = run_in_order(
-            chunks,
-            _read_chunk,
-            lambda record: _UNREAD,  # its worker died: the second pass reports it
-            processes=parallel,
-            window=parallel * _IN_FLIGHT_PER_WORKER,
-            context=ctx,
-        )
-    else:
-        readings = _read_here(records)
-    recurring = RecurringLines()
-    sites: list[str | None] = []
-    pages: list[Page | None] = []
-    for record, (named, keys, page) in zip(records, readings, strict=True):
-        site = site_of_meta(record.meta) or named
-        if keys is not None:
-            recurring.observe_keys(site, keys)
-        sites.append(site)
-        pages.append(page)
-    return [
-        (r, recurring.for_site(s) if s else (None if r.error is not None else UnknownSite()), p)
-        for r, s, p in zip(records, sites, pages, strict=True)
-    ]
-
-
-_Reading = tuple["str | None", "frozenset[int] | None", "Page | None"]
-"""What the site pass learns of a record: the site its page names (og:url, og:site_name), its
-distinct line keys (None: not read) and its page when kept."""
-_UNREAD: _Reading = (None, None, None)
-
-
-def _read(record: Record) -> tuple[Page | None, _Reading]:
-    """A record's page as `clean` reads it, and what the site pass keeps of it (not the page)."""
-    from .clean import read_page
-    from .recurring import line_keys, site_of_page
-
-    if record.error is not None:
-        return None, _UNREAD
-    content = record.html if record.html is not None else record.text or ""
-    try:
-        page, _ = read_page(content, kind="html" if record.html is not None else "text")
-    except Exception:  # noqa: BLE001 - reported when the record is cleaned
-        return None, _UNREAD
-    keys = line_keys(ln.text for ln in page.lines)
-    return page, (site_of_page(page.url, page.site_name), keys, None)
-
-
-def _read_here(records: list[Record]) -> Iterator[_Reading]:
-    budget = KEEP_HTML_CHARS
-    for record in records:
-        page, (named, keys, _) = _read(record)
-        size = len(record.html) if record.html is not None else 0
-        keep = page is not None and record.html is not None and size <= budget
-        budget -= size if keep else 0
-        yield named, keys, page if keep else None
-
-
-def _read_chunk(chunk: list[Record]) -> list[_Reading]:
-    return [_read(record)[1] for record in chunk]
 
 
 # Worker side ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .article import Article
 from .batch import clean_many, one_blas_thread
 from .cli import discard_stdout
 from .model import NotAModelFolder, load_model
+from .sitebatch import Rereadable, SpoolError, input_parts
 from .sources import (
     DEFAULT_MAX_BYTES,
     HTML_SUFFIXES,
@@ -87,9 +88,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--site-boilerplate", action="store_true",
-        help="read the batch first and treat lines recurring on many pages of one site (JSONL "
-        "'site' or 'url' field, else the page's og:url or og:site_name) as boilerplate; holds "
-        "the batch in memory",
+        help="read the inputs twice: first to find lines recurring on many pages of one site "
+        "(JSONL 'site' or 'url' field, else the page's og:url or og:site_name), then to clean "
+        "them with those lines as boilerplate; stdin and pipes are copied to a temporary file",
     )  # fmt: skip
     parser.set_defaults(func=run)
 
@@ -147,18 +148,38 @@ def run(args: argparse.Namespace) -> int:
         f != STDIN and Path(f).suffix.lower() not in MANY_RECORD_SUFFIXES for f in files
     )
     tally = _Tally()
-    records = tally.count_reads(iter_records(files, max_bytes=args.max_bytes))
     progress = _Progress(total=len(files) if countable else None, enabled=_stderr_is_tty())
     try:
-        try:
-            _clean_into(sink, records, args, model, tally, progress)
-        finally:
-            progress.finish(tally)
-            sink.close()
+        with contextlib.ExitStack() as spools:
+            try:
+                records = _records(files, args, tally, spools)
+                _clean_into(sink, records, args, model, tally, progress)
+            finally:
+                progress.finish(tally)
+                sink.close()
     except OutputError as exc:
         _err(str(exc))
         return EXIT_OUTPUT
+    except SpoolError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
     return _exit_code(tally)
+
+
+def _records(
+    files: list[str], args: argparse.Namespace, tally: _Tally, spools: contextlib.ExitStack
+) -> Iterable[Record] | Rereadable:
+    """The records to clean: a stream, or for --site-boilerplate one part per input, read
+    twice (stdin and pipes from temporary copies, made now and closed with `spools`)."""
+    if not args.site_boilerplate:
+        return tally.count_reads(iter_records(files, max_bytes=args.max_bytes))
+    parts = input_parts(files, spools, max_bytes=args.max_bytes)
+    return Rereadable(
+        [
+            (name, lambda j=j, read=read: tally.count_reads(read(), j))
+            for j, (name, read) in enumerate(parts)
+        ]
+    )
 
 
 def _stdin_is_a_terminal() -> bool:
@@ -239,12 +260,20 @@ class _Tally:
     def __init__(self) -> None:
         self.done = 0
         self.failed = 0
-        self.read_failed = 0
+        self._read_failed: dict[int, int] = {}  # per input part
         self.unwritten = 0  # outputs the file system refused (one name each)
 
-    def count_reads(self, records: Iterable[Record]) -> Iterator[Record]:
+    @property
+    def read_failed(self) -> int:
+        """Records that could not be read, in the latest reading of each input part."""
+        return sum(self._read_failed.values())
+
+    def count_reads(self, records: Iterable[Record], part: int = 0) -> Iterator[Record]:
+        """`records`, counting those that could not be read; a part read again (the site
+        pass reads every input twice) is counted afresh."""
+        self._read_failed[part] = 0
         for record in records:
-            self.read_failed += record.error is not None
+            self._read_failed[part] += record.error is not None
             yield record
 
 

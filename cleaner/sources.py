@@ -543,7 +543,7 @@ def iter_records(
             continue
         path = Path(name)
         kind = _kind_of(path)
-        if _is_pipe(path):  # <(zcat feed.jsonl), /dev/stdin: read as stdin is
+        if is_pipe(path):  # <(zcat feed.jsonl), /dev/stdin: read as stdin is
             yield from _pipe_records(path, name, max_bytes, lines, as_given)
         elif kind == "jsonl" or (
             kind in ("auto", "json") and _starts_with_a_json_object(path, max_bytes)
@@ -555,13 +555,21 @@ def iter_records(
             yield _file_record(path, name, kind, max_bytes, lines, as_given)
 
 
-def _is_pipe(path: Path) -> bool:
+def is_pipe(path: Path) -> bool:
     """A FIFO or character device (what process substitution and /dev/stdin name)."""
     try:
         mode = path.stat().st_mode
     except OSError:
         return False
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def stream_records(
+    stream: BinaryIO, name: str = STDIN_ID, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Record]:
+    """The records of a stream read as stdin is (JSONL when it starts with `{`, else one
+    document), named `name`: for a copy of stdin or of a pipe, read again."""
+    return _stream_records(stream, max_bytes, DEFAULT_MAX_LINE_CHARS, name)
 
 
 def _pipe_records(

@@ -192,7 +192,7 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
     cleaning each page on its own with its site's lines."""
     import os
 
-    from cleaner import batch, lines
+    from cleaner import lines, sitebatch
 
     og_url = '<meta property="og:url" content="https://www.valleycourier.com/story/{i}">'
     records = _html_records(og_url)
@@ -224,7 +224,7 @@ def test_a_site_batch_parses_each_html_page_once(monkeypatch, tmp_path) -> None:
     assert parses() == (0, 2 * len(records))
     # past the budget of kept HTML, pages are parsed again: here all but the first two
     budget = len(records[0]["html"]) + len(records[1]["html"])
-    monkeypatch.setattr(batch, "KEEP_HTML_CHARS", budget)
+    monkeypatch.setattr(sitebatch, "KEEP_HTML_CHARS", budget)
     run(1)
     assert parses() == (2 * len(records) - 2, 0)
 
@@ -265,16 +265,16 @@ def test_a_worker_dying_in_the_site_pass_costs_only_that_page_its_count(monkeypa
     second pass meets the page on its own)."""
     import os
 
-    from cleaner import batch
+    from cleaner import sitebatch
 
-    real_read = batch._read
+    real_read = sitebatch._read
 
     def dies_reading_bakery(record):  # found by _read_chunk in the forked workers
         if "bakery" in (record.text or ""):
             os._exit(3)
         return real_read(record)
 
-    monkeypatch.setattr(batch, "_read", dies_reading_bakery)
+    monkeypatch.setattr(sitebatch, "_read", dies_reading_bakery)
     articles = list(clean_many(_records(), site_boilerplate=True, parallel=2, chunksize=1))
     assert [a.id for a in articles] == ["p0", "p1", "p2", "p3"]
     assert all(a.error is None for a in articles)

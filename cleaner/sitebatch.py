@@ -1,0 +1,383 @@
+"""The site-boilerplate batch (`clean_many(..., site_boilerplate=True)`, `cleaner clean
+--site-boilerplate`): two passes over records that can be read twice, not a list in memory.
+
+The first pass reads every record to count its site's lines (cleaner.recurring, by hashed
+keys) and keeps of each record only its site and a digest of what it read; the second pass
+reads the records again, in the same order, and hands each to the cleaner with its site's
+recurring lines. Memory is the sites' line counts and about 16 bytes a record, plus a bounded
+set of parsed pages (KEEP_HTML_CHARS), not the batch's text.
+
+What is read twice (Rereadable): a list or tuple as it is; the CLI's input files from disk
+again; stdin and pipes, which cannot be read twice, from a temporary copy made first; and any
+other iterable (a generator) from a temporary file the first pass writes as it goes (pickled
+Records: private to this process, and lossless). The temporary files are anonymous
+(tempfile.TemporaryFile), so they are gone when closed, also after an error.
+
+A record that is not what the first pass read (a file changed or deleted between the passes)
+becomes an error record naming it and the problem; the rest of the batch is cleaned."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import pickle
+import sys
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .recurring import RecurringLines, SiteLines, UnknownSite
+from .sources import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    STDIN_ID,
+    FolderProblem,
+    Record,
+    is_pipe,
+    iter_records,
+    stream_records,
+)
+from .workers import fork_context, run_in_order
+
+if TYPE_CHECKING:
+    from .lines import Page
+
+Part = tuple[str, Callable[[], Iterable[Record]]]
+"""(name, read): read() gives the part's records afresh, in the same order, each time."""
+
+Work = tuple[Record, Any, "Page | None"]
+"""A record for the cleaner: the record, its site lines (SiteLines, UnknownSite or None) and
+the page the first pass read and kept, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rereadable:
+    """A batch's records as parts that can each be read twice (the CLI: one part per input,
+    named by its path). A part whose second reading differs from its first costs its own
+    records (error records), not the batch."""
+
+    parts: Sequence[Part]
+
+
+class SpoolError(Exception):
+    """A temporary copy that the two passes need could not be written (disk full, no
+    temporary folder): the batch cannot be cleaned as asked."""
+
+
+KEEP_HTML_CHARS = 25_000_000
+"""How much HTML (characters) a one-process first pass keeps parsed pages for, so the second
+pass labels them instead of parsing them again (the parse is most of an HTML page's time). A
+kept page takes about 2.5 bytes a character of its HTML, so this bounds them to about 60 MB:
+a batch of up to ~25 M characters (a few hundred pages) is parsed once, a bigger one pays a
+second parse for the rest rather than memory that grows with it. Workers keep none."""
+
+_IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker, as batch's
+
+
+def site_pass(
+    records: Rereadable | Sequence[Record], *, parallel: int = 1, chunksize: int = 16
+) -> Iterator[Work]:
+    """Both passes of a site-boilerplate batch: the first (run at once) counts each site's
+    distinct lines; the second, lazily, reads the records again and gives each its site's
+    recurring lines (UnknownSite for a readable record whose site cannot be told) and the page
+    the first pass kept, or None. A record the first pass cannot read meets its error in the
+    cleaner. With `parallel` > 1 workers read the pages of the first pass and send back only
+    their sites, line keys and digests (a page costs nearly as much to pickle as to parse)."""
+    source = records if isinstance(records, Rereadable) else Rereadable([("", lambda: records)])
+    tickets = _first_pass(source, parallel, chunksize)
+    return _second_pass(source, tickets)
+
+
+# First pass ----------------------------------------------------------------------------------
+
+_Reading = tuple["str | None", "frozenset[int] | None", int]
+"""What the first pass learns of a record: its site, its distinct line keys (None: not read)
+and the digest of what it read (0: not read at all; see record_digest)."""
+
+
+@dataclass(slots=True)
+class _Tickets:
+    """What the first pass keeps: records per part; per record (by position) its site and
+    digest; the sites' line counts; and the pages kept for the second pass."""
+
+    counts: list[int] = field(default_factory=list)
+    sites: list[str | None] = field(default_factory=list)
+    digests: array = field(default_factory=lambda: array("Q"))
+    pages: dict[int, Page] = field(default_factory=dict)
+    recurring: RecurringLines = field(default_factory=RecurringLines)
+
+
+def _first_pass(source: Rereadable, parallel: int, chunksize: int) -> _Tickets:
+    tickets = _Tickets()
+    same: dict[str, str] = {}  # one str object per site, however many records name it
+    readings = _readings(_counted(source, tickets.counts), parallel, chunksize)
+    for position, ((site, keys, digest), page) in enumerate(readings):
+        if keys is not None:
+            tickets.recurring.observe_keys(site, keys)
+        tickets.sites.append(same.setdefault(site, site) if site else None)
+        tickets.digests.append(digest)
+        if page is not None:
+            tickets.pages[position] = page
+    return tickets
+
+
+def _counted(source: Rereadable, counts: list[int]) -> Iterator[Record]:
+    """Every part's records in order; `counts` gets each part's number once it is read."""
+    for _, read in source.parts:
+        n = 0
+        for record in read():
+            n += 1
+            yield record
+        counts.append(n)
+
+
+def _readings(
+    records: Iterator[Record], parallel: int, chunksize: int
+) -> Iterator[tuple[_Reading, Page | None]]:
+    if parallel <= 1:
+        return _read_here(records)
+    ctx = fork_context() or multiprocessing.get_context("spawn")
+    chunks = iter(lambda: list(islice(records, max(1, chunksize))), [])
+    readings = run_in_order(
+        chunks,
+        _read_chunk,
+        _lost,
+        processes=parallel,
+        window=parallel * _IN_FLIGHT_PER_WORKER,
+        context=ctx,
+    )
+    return ((reading, None) for reading in readings)
+
+
+def _lost(record: Record) -> _Reading:
+    """A record whose worker died reading it: not counted, cleaned (unchecked) in pass two."""
+    from .recurring import site_of_meta
+
+    return site_of_meta(record.meta), None, 0
+
+
+def _read(record: Record) -> tuple[Page | None, _Reading]:
+    """A record's page as `clean` reads it, and what the first pass keeps of it."""
+    from .clean import read_page
+    from .recurring import line_keys, site_of_meta, site_of_page
+
+    site, digest = site_of_meta(record.meta), record_digest(record)
+    if record.error is not None:
+        return None, (site, None, digest)
+    content = record.html if record.html is not None else record.text or ""
+    try:
+        page, _ = read_page(content, kind="html" if record.html is not None else "text")
+    except Exception:  # noqa: BLE001 - reported when the record is cleaned
+        return None, (site, None, digest)
+    keys = line_keys(ln.text for ln in page.lines)
+    return page, (site or site_of_page(page.url, page.site_name), keys, digest)
+
+
+def _read_here(records: Iterable[Record]) -> Iterator[tuple[_Reading, Page | None]]:
+    budget = KEEP_HTML_CHARS
+    for record in records:
+        page, reading = _read(record)
+        size = len(record.html) if record.html is not None else 0
+        keep = page is not None and record.html is not None and size <= budget
+        budget -= size if keep else 0
+        yield reading, page if keep else None
+
+
+def _read_chunk(chunk: list[Record]) -> list[_Reading]:
+    return [_read(record)[1] for record in chunk]
+
+
+def record_digest(record: Record) -> int:
+    """8 bytes of BLAKE2b of what the first pass reads of a record (id, error, kind, text or
+    HTML), never 0: the second pass checks that it is cleaning what was counted."""
+    digest = hashlib.blake2b(digest_size=8)
+    html = record.html is not None
+    content = record.html if html else record.text
+    for part in (str(record.id), record.error or "", "html" if html else "text", content or ""):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return int.from_bytes(digest.digest(), "little") or 1
+
+
+# Second pass ---------------------------------------------------------------------------------
+
+
+def _second_pass(source: Rereadable, tickets: _Tickets) -> Iterator[Work]:
+    """Each part read again, its records matched by position to the first pass's: a record
+    that differs, or is new, becomes an error record; records that are gone, one for the
+    part."""
+    lines_of = _site_lines_of(tickets.recurring)
+    start = 0
+    for (name, read), count in zip(source.parts, tickets.counts, strict=True):
+        seen = 0
+        for record in read():
+            if seen < count:
+                yield _ticketed(record, start + seen, tickets, lines_of)
+            else:
+                yield _failed(record, f"new in {name} since the site pass read it"), None, None
+            seen += 1
+        if seen < count:
+            gone = f"{count - seen} of the {count} records the site pass read are gone"
+            yield _failed(Record(name), gone), None, None
+            for position in range(start + seen, start + count):
+                tickets.pages.pop(position, None)
+        start += count
+
+
+def _site_lines_of(recurring: RecurringLines) -> Callable[[str], SiteLines | None]:
+    """recurring.for_site, made once per site (it filters all the site's counts)."""
+    made: dict[str, SiteLines | None] = {}
+
+    def lines_of(site: str) -> SiteLines | None:
+        if site not in made:
+            made[site] = recurring.for_site(site)
+        return made[site]
+
+    return lines_of
+
+
+def _ticketed(
+    record: Record,
+    position: int,
+    tickets: _Tickets,
+    lines_of: Callable[[str], SiteLines | None],
+) -> Work:
+    page = tickets.pages.pop(position, None)
+    if record.error is not None:
+        return record, None, None
+    digest = tickets.digests[position]
+    if digest and digest != record_digest(record):
+        changed = "changed between the site pass and cleaning (its lines were counted as they were)"
+        return _failed(record, changed), None, None
+    site = tickets.sites[position]
+    return record, lines_of(site) if site else UnknownSite(), page
+
+
+def _failed(record: Record, problem: str) -> Record:
+    return Record(record.id, error=f"{record.id}: {problem}; not cleaned", meta=dict(record.meta))
+
+
+# What can be read twice ----------------------------------------------------------------------
+
+
+def rereadable(records: Rereadable | Iterable[Record], spools: contextlib.ExitStack) -> Rereadable:
+    """`records` as a Rereadable: a list or tuple is read twice as it is, another iterable
+    is spooled to a temporary file (closed with `spools`) by the first reading."""
+    if isinstance(records, Rereadable):
+        return records
+    if isinstance(records, (list, tuple)):
+        return Rereadable([("", lambda: records)])
+    return Rereadable([("", _Spooled(records, _temp_file(spools, "the records")))])
+
+
+class _Spooled:
+    """A one-shot iterable read twice: the first reading passes each record on and pickles it
+    to `spool`, the second reads them back from there."""
+
+    def __init__(self, records: Iterable[Record], spool: IO[bytes]) -> None:
+        self._records = records
+        self._spool = spool
+        self._written = False
+
+    def __call__(self) -> Iterator[Record]:
+        return self._replay() if self._written else self._first()
+
+    def _first(self) -> Iterator[Record]:
+        for record in self._records:
+            yield self._dump(record)
+        self._written = True
+
+    def _dump(self, record: Record) -> Record:
+        """Write `record` (or, when it cannot be pickled, an error record in its place, which
+        both passes then see)."""
+        try:
+            data = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - a field pickle refuses costs its record only
+            problem = f"cannot be kept for the second pass ({type(exc).__name__}: {exc})"
+            record = Record(str(record.id), error=f"{record.id}: {problem}")
+            data = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+        _write(self._spool, data, "the records")
+        return record
+
+    def _replay(self) -> Iterator[Record]:
+        _rewind(self._spool, "the records")
+        while True:
+            try:
+                yield pickle.load(self._spool)
+            except EOFError:
+                return
+
+
+def input_parts(
+    paths: Iterable[str], spools: contextlib.ExitStack, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[Part]:
+    """The CLI's inputs (paths as expand_paths gives them) as parts read twice: a file is read
+    again from disk; stdin and pipes (a FIFO, /dev/stdin) are copied to a temporary file first
+    (closed with `spools`) and read from the copy, as they would have been read."""
+    return [_input_part(path, spools, max_bytes) for path in paths]
+
+
+def _input_part(path: str, spools: contextlib.ExitStack, max_bytes: int) -> Part:
+    if path != STDIN and (isinstance(path, FolderProblem) or not is_pipe(Path(path))):
+        return path, lambda: iter_records([path], max_bytes=max_bytes)
+    name = STDIN_ID if path == STDIN else path
+    copy = _copy_of_stream(path, name, spools)
+    if isinstance(copy, Record):
+        return name, lambda: [copy]
+
+    def read() -> Iterator[Record]:
+        _rewind(copy, name)
+        return stream_records(copy, name, max_bytes=max_bytes)
+
+    return name, read
+
+
+def _copy_of_stream(path: str, name: str, spools: contextlib.ExitStack) -> IO[bytes] | Record:
+    """A temporary copy of stdin or a pipe; an error Record when the stream cannot be read."""
+    try:
+        stream = sys.stdin.buffer if path == STDIN else spools.enter_context(open(path, "rb"))
+    except OSError as exc:
+        return Record(name, error=f"{name}: cannot read ({exc.strerror or exc})")
+    copy = _temp_file(spools, name)
+    while True:
+        try:
+            chunk = stream.read(1 << 20)
+        except OSError as exc:
+            return Record(name, error=f"{name}: cannot read ({exc})")
+        if not chunk:
+            return copy
+        _write(copy, chunk, name)
+
+
+def _temp_file(spools: contextlib.ExitStack, what: str) -> IO[bytes]:
+    try:
+        return spools.enter_context(tempfile.TemporaryFile(prefix="cleaner-site-"))
+    except OSError as exc:
+        raise _spool_error(what, exc) from exc
+
+
+def _write(spool: IO[bytes], data: bytes, what: str) -> None:
+    try:
+        spool.write(data)
+    except OSError as exc:
+        raise _spool_error(what, exc) from exc
+
+
+def _rewind(spool: IO[bytes], what: str) -> None:
+    """To the start of a spool, for reading; what was buffered is written first."""
+    try:
+        spool.seek(0)  # flushes
+    except OSError as exc:
+        raise _spool_error(what, exc) from exc
+
+
+def _spool_error(what: str, exc: OSError) -> SpoolError:
+    folder = tempfile.gettempdir()
+    return SpoolError(
+        f"cannot write a temporary copy of {what} in {folder} for the site pass to read twice "
+        f"({exc.strerror or exc}); free space there or set TMPDIR to another folder"
+    )
