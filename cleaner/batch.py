@@ -150,7 +150,7 @@ def _to_clean(
     if isinstance(records, (list, tuple)):  # read twice as it is, made Records each time
         items = records
         records = Rereadable([("", lambda: (as_record(x, n) for n, x in enumerate(items)))])
-    elif not isinstance(records, Rereadable):  # spooled by the first pass
+    elif not isinstance(records, Rereadable):  # read once: rereadable() spools it
         records = (as_record(item, n) for n, item in enumerate(records))
     return site_pass(rereadable(records, spools), parallel=parallel, chunksize=chunksize)
 

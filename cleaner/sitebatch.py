@@ -31,7 +31,14 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .recurring import RecurringLines, SiteLines, UnknownSite
+from .recurring import (
+    RecurringLines,
+    SiteLines,
+    UnknownSite,
+    line_keys,
+    site_of_meta,
+    site_of_page,
+)
 from .sources import (
     DEFAULT_MAX_BYTES,
     STDIN,
@@ -156,15 +163,12 @@ def _readings(
 
 def _lost(record: Record) -> _Reading:
     """A record whose worker died reading it: not counted, cleaned (unchecked) in pass two."""
-    from .recurring import site_of_meta
-
     return site_of_meta(record.meta), None, 0
 
 
 def _read(record: Record) -> tuple[Page | None, _Reading]:
     """A record's page as `clean` reads it, and what the first pass keeps of it."""
     from .clean import read_page
-    from .recurring import line_keys, site_of_meta, site_of_page
 
     site, digest = site_of_meta(record.meta), record_digest(record)
     if record.error is not None:
