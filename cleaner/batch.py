@@ -19,18 +19,12 @@ from .article import Article
 from .recurring import UnknownSite
 from .sitebatch import Rereadable
 from .sources import Record, record_from_bytes, record_from_dict, record_from_text
-from .workers import fork_context, run_in_order
+from .workers import DEFAULT_CHUNKSIZE, IN_FLIGHT_PER_WORKER, fork_context, run_in_order
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .lines import Page
-
-DEFAULT_CHUNKSIZE = 16
-"""Records sent to a worker at a time: large enough to amortise pickling, small enough to keep
-memory and latency low."""
-
-_IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker before we wait for the oldest
 
 
 def _clean_record(record: Record, *, model: Any = None) -> Article:
@@ -234,7 +228,7 @@ def _clean_parallel(
         _work,
         lambda item: _worker_died(item[0]),
         processes=parallel,
-        window=parallel * _IN_FLIGHT_PER_WORKER,
+        window=parallel * IN_FLIGHT_PER_WORKER,
         context=ctx,
         initializer=_init_worker,
         initargs=(model, lines),

@@ -49,7 +49,7 @@ from .sources import (
     iter_records,
     stream_records,
 )
-from .workers import fork_context, run_in_order
+from .workers import DEFAULT_CHUNKSIZE, IN_FLIGHT_PER_WORKER, fork_context, run_in_order
 
 if TYPE_CHECKING:
     from .lines import Page
@@ -83,11 +83,12 @@ kept page takes about 2.5 bytes a character of its HTML, so this bounds them to 
 a batch of up to ~25 M characters (a few hundred pages) is parsed once, a bigger one pays a
 second parse for the rest rather than memory that grows with it. Workers keep none."""
 
-_IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker, as batch's
-
 
 def site_pass(
-    records: Rereadable | Sequence[Record], *, parallel: int = 1, chunksize: int = 16
+    records: Rereadable | Sequence[Record],
+    *,
+    parallel: int = 1,
+    chunksize: int = DEFAULT_CHUNKSIZE,
 ) -> Iterator[Work]:
     """Both passes of a site-boilerplate batch: the first (run at once) counts each site's
     distinct lines; the second, lazily, reads the records again and gives each its site's
@@ -155,7 +156,7 @@ def _readings(
         _read_chunk,
         _lost,
         processes=parallel,
-        window=parallel * _IN_FLIGHT_PER_WORKER,
+        window=parallel * IN_FLIGHT_PER_WORKER,
         context=ctx,
     )
     return ((reading, None) for reading in readings)
@@ -268,13 +269,14 @@ def _failed(record: Record, problem: str) -> Record:
 # What can be read twice ----------------------------------------------------------------------
 
 
-def rereadable(records: Rereadable | Iterable[Record], spools: contextlib.ExitStack) -> Rereadable:
-    """`records` as a Rereadable: a list or tuple is read twice as it is, another iterable
-    is spooled to a temporary file (closed with `spools`) by the first reading."""
-    if isinstance(records, Rereadable):
+def rereadable(
+    records: Rereadable | Sequence[Record] | Iterable[Record], spools: contextlib.ExitStack
+) -> Rereadable | Sequence[Record]:
+    """`records` ready for site_pass: a Rereadable, list or tuple as it is (read twice); any
+    other iterable (read once) spooled to a temporary file, closed with `spools`, by its first
+    reading."""
+    if isinstance(records, (Rereadable, list, tuple)):
         return records
-    if isinstance(records, (list, tuple)):
-        return Rereadable([("", lambda: records)])
     return Rereadable([("", _Spooled(records, _temp_file(spools, "the records")))])
 
 

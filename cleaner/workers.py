@@ -25,6 +25,12 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+DEFAULT_CHUNKSIZE = 16
+"""Records sent to a worker at a time (clean_many, the site pass): large enough to amortise
+pickling, small enough to keep memory and latency low."""
+
+IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker before we wait for the oldest
+
 _SUBMIT_ATTEMPTS = 2  # a fresh pool takes a chunk unless its workers die as they start
 _PROBE_LOSSES = 2
 """Items lost in a row, run one at a time, after which the rest of the chunk is given up too: a
