@@ -111,26 +111,30 @@ and the digest of what it read (0: not read at all; see record_digest)."""
 @dataclass(slots=True)
 class _Tickets:
     """What the first pass keeps: records per part; per record (by position) its site and
-    digest; the sites' line counts; and the pages kept for the second pass."""
+    digest; each site's recurring lines; and the pages kept for the second pass."""
 
     counts: list[int] = field(default_factory=list)
     sites: list[str | None] = field(default_factory=list)
     digests: array = field(default_factory=lambda: array("Q"))
+    lines: dict[str, SiteLines | None] = field(default_factory=dict)
     pages: dict[int, Page] = field(default_factory=dict)
-    recurring: RecurringLines = field(default_factory=RecurringLines)
 
 
 def _first_pass(source: Rereadable, parallel: int, chunksize: int) -> _Tickets:
+    """Count every site's lines; the counts are dropped once each site's recurring lines are
+    known, before the second pass (and its workers, forked from this process) starts."""
     tickets = _Tickets()
+    recurring = RecurringLines()
     same: dict[str, str] = {}  # one str object per site, however many records name it
     readings = _readings(_counted(source, tickets.counts), parallel, chunksize)
     for position, ((site, keys, digest), page) in enumerate(readings):
         if keys is not None:
-            tickets.recurring.observe_keys(site, keys)
+            recurring.observe_keys(site, keys)
         tickets.sites.append(same.setdefault(site, site) if site else None)
         tickets.digests.append(digest)
         if page is not None:
             tickets.pages[position] = page
+    tickets.lines = {site: recurring.for_site(site) for site in same}
     return tickets
 
 
@@ -215,13 +219,12 @@ def _second_pass(source: Rereadable, tickets: _Tickets) -> Iterator[Work]:
     """Each part read again, its records matched by position to the first pass's: a record
     that differs, or is new, becomes an error record; records that are gone, one for the
     part."""
-    lines_of = _site_lines_of(tickets.recurring)
     start = 0
     for (name, read), count in zip(source.parts, tickets.counts, strict=True):
         seen = 0
         for record in read():
             if seen < count:
-                yield _ticketed(record, start + seen, tickets, lines_of)
+                yield _ticketed(record, start + seen, tickets)
             else:
                 yield _failed(record, f"new in {name} since the site pass read it"), None, None
             seen += 1
@@ -233,24 +236,7 @@ def _second_pass(source: Rereadable, tickets: _Tickets) -> Iterator[Work]:
         start += count
 
 
-def _site_lines_of(recurring: RecurringLines) -> Callable[[str], SiteLines | None]:
-    """recurring.for_site, made once per site (it filters all the site's counts)."""
-    made: dict[str, SiteLines | None] = {}
-
-    def lines_of(site: str) -> SiteLines | None:
-        if site not in made:
-            made[site] = recurring.for_site(site)
-        return made[site]
-
-    return lines_of
-
-
-def _ticketed(
-    record: Record,
-    position: int,
-    tickets: _Tickets,
-    lines_of: Callable[[str], SiteLines | None],
-) -> Work:
+def _ticketed(record: Record, position: int, tickets: _Tickets) -> Work:
     page = tickets.pages.pop(position, None)
     if record.error is not None:
         return record, None, None
@@ -259,7 +245,7 @@ def _ticketed(
         changed = "changed between the site pass and cleaning (its lines were counted as they were)"
         return _failed(record, changed), None, None
     site = tickets.sites[position]
-    return record, lines_of(site) if site else UnknownSite(), page
+    return record, tickets.lines[site] if site else UnknownSite(), page
 
 
 def _failed(record: Record, problem: str) -> Record:
