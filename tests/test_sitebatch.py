@@ -284,3 +284,33 @@ def test_a_spool_that_cannot_be_written_is_a_clear_error(capsys, monkeypatch) ->
     assert code == 2 and out == ""
     assert "cannot write a temporary copy of <stdin>" in err and "No space left" in err
     assert made[-1].closed
+
+
+class _Counted(Record):
+    """A Record that counts how many of its kind are alive (made by the generator, or
+    unpickled from the spool: both go through __new__)."""
+
+    alive = 0
+    most = 0
+
+    def __new__(cls, *args, **kwargs):
+        cls.alive += 1
+        cls.most = max(cls.most, cls.alive)
+        return super().__new__(cls)
+
+    def __del__(self) -> None:
+        type(self).alive -= 1
+
+
+def test_a_generator_batch_is_not_held_in_memory() -> None:
+    """Both passes hold a record or two at a time, however long the batch: the first pass
+    spools them, the second reads them back one by one."""
+    records = _records()
+
+    def counted() -> Iterator[Record]:
+        for r in records * 3:
+            yield _Counted(r.id, text=r.text, html=r.html, meta=dict(r.meta))
+
+    got = list(clean_many(counted(), site_boilerplate=True))
+    assert len(got) == 3 * len(records) and _recurs(got) >= 16
+    assert _Counted.most <= 3
