@@ -21,7 +21,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with contextlib.ExitStack() as spools:
             try:
-                records = _records(files, args, tally, spools)
+                records = _records(files, args, tally, spools, progress)
                 _clean_into(sink, records, args, model, tally, progress)
             finally:
                 progress.finish(tally)
@@ -167,18 +167,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _records(
-    files: list[str], args: argparse.Namespace, tally: _Tally, spools: contextlib.ExitStack
+    files: list[str],
+    args: argparse.Namespace,
+    tally: _Tally,
+    spools: contextlib.ExitStack,
+    progress: _Progress,
 ) -> Iterable[Record] | Rereadable:
     """The records to clean: a stream, or for --site-boilerplate one part per input, read
-    twice (stdin and pipes from temporary copies, made now and closed with `spools`)."""
+    twice (stdin and pipes from temporary copies, made now and closed with `spools`); the
+    first reading of each part is the site pass, which the progress line counts too."""
     if not args.site_boilerplate:
         return tally.count_reads(iter_records(files, max_bytes=args.max_bytes))
     parts = input_parts(files, spools, max_bytes=args.max_bytes)
+    readings = [0] * len(parts)
+
+    def reading(j: int, read: Callable[[], Iterable[Record]]) -> Iterable[Record]:
+        readings[j] += 1
+        records = tally.count_reads(read(), j)
+        return progress.site_pass(records) if readings[j] == 1 else records
+
     return Rereadable(
-        [
-            (name, lambda j=j, read=read: tally.count_reads(read(), j))
-            for j, (name, read) in enumerate(parts)
-        ]
+        [(name, lambda j=j, read=read: reading(j, read)) for j, (name, read) in enumerate(parts)]
     )
 
 
@@ -305,17 +314,40 @@ class _Progress:
         self.last = 0.0
         self.shown = False
         self.width = 0  # characters of the progress line now on screen
+        self.read = 0  # inputs the site pass read
+        self.read_at = self.start  # when it read the latest
+        self.cleaning_from: float | None = None  # when the first article came (after a site pass)
+
+    def site_pass(self, records: Iterable[Record]) -> Iterator[Record]:
+        """`records` as --site-boilerplate's first pass reads them, counted on the progress line
+        (`site pass: N/total inputs read`): on a big batch that pass takes a while and cleans
+        nothing yet."""
+        for record in records:
+            self.read += 1
+            self.read_at = time.monotonic()
+            self._draw(f"site pass: {self._of(self.read)} inputs read", self.read, self.start)
+            yield record
 
     def update(self, tally: _Tally, force: bool = False) -> None:
+        if self.cleaning_from is None:  # the first article: the rate from the site pass's end
+            self.cleaning_from = self.read_at
+            force = force or bool(self.read)  # and the site pass's line gives way at once
+        failed = f", {tally.failed} failed" if tally.failed else ""
+        self._draw(f"{self._of(tally.done)} inputs{failed}", tally.done, self.cleaning_from, force)
+
+    def _of(self, count: int) -> str:
+        return f"{count}/{self.total}" if self.total else str(count)
+
+    def _draw(self, what: str, count: int, since: float, force: bool = False) -> None:
+        """`what` and the rate of `count` since `since`, over the line on screen, at most 5
+        times a second unless forced."""
         now = time.monotonic()
         if not self.enabled or (not force and now - self.last < 0.2):
             return
         self.last = now
-        rate = tally.done / max(now - self.start, 1e-9)
-        count = f"{tally.done}/{self.total}" if self.total else str(tally.done)
-        failed = f", {tally.failed} failed" if tally.failed else ""
-        line = f"cleaner clean: {count} inputs{failed}, {rate:.1f}/s "
-        sys.stderr.write("\r" + line)
+        rate = count / max(now - since, 1e-9)
+        line = f"cleaner clean: {what}, {rate:.1f}/s "
+        sys.stderr.write("\r" + line + " " * max(0, self.width - len(line)))
         sys.stderr.flush()
         self.shown = True
         self.width = len(line)

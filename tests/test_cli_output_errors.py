@@ -297,6 +297,21 @@ def test_progress_ends_with_the_final_count_and_errors_get_their_own_line(
     assert "inputs, " not in errors[0]
 
 
+def test_the_site_pass_shows_its_own_progress_then_gives_way_to_cleaning(
+    capsys, monkeypatch, tmp_path
+) -> None:
+    srcs = _files(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    monkeypatch.setattr(cli_clean, "_stderr_is_tty", lambda: True)
+    code, out, err = run(capsys, *map(str, srcs), "--site-boilerplate", "--format", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 3
+    drawn = [part.rstrip() for line in err.split("\n") for part in line.split("\r") if part]
+    assert drawn[0].startswith("cleaner clean: site pass: 1/3 inputs read, ")
+    cleaning = [i for i, d in enumerate(drawn) if " inputs, " in d and "site pass" not in d]
+    assert cleaning and cleaning[0] > 0  # the site pass's line came first
+    assert drawn[-1].startswith("cleaner clean: 3/3 inputs, ")  # the final count, on its own
+    assert "/s" in drawn[-1] and "e+" not in drawn[-1]  # a rate, not one over a near-zero time
+
+
 # --- 5. --model takes a folder --------------------------------------------------------------------
 
 
