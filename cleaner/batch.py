@@ -259,6 +259,9 @@ def clean_frame(
     title_hint_column: str | None = None,
     parallel: int = 1,
     model: Any = None,
+    site_boilerplate: bool = False,
+    site_column: str | None = None,
+    url_column: str | None = None,
 ) -> pd.DataFrame:
     """DataFrame in, DataFrame out: a copy of `df` (same index, same columns) with the columns
     title, byline, body, outlet, error and warnings added (replaced if present). A row uses
@@ -267,6 +270,13 @@ def clean_frame(
     with neither gets an `error` and empty body. Row ids are `id_column` or the index. A string
     in `title_hint_column` (a scraper's stored page title) is the row's title hint (see
     `clean`).
+
+    `site_boilerplate=True` labels lines that recur across many of the frame's pages from one
+    site boilerplate, as `clean_many(..., site_boilerplate=True)` does: a row's site is its
+    `site_column` cell, else the host of its `url_column` cell, else (HTML) what the page
+    names itself (og:url, og:site_name). The frame is read twice, not copied. On an engine,
+    the recurrence is found within a partition: partition by site first (Spark:
+    `sdf.repartition("site")`) so that a site's pages meet.
 
     Because it maps one frame to another with a fixed schema, distributed engines can call it
     per partition, e.g. Dask: `ddf.map_partitions(clean_frame, meta=...)`; Spark:
@@ -281,7 +291,8 @@ def clean_frame(
         text_column_used: str | None = None  # an HTML-only frame
     else:
         text_column_used = text_column
-    for column in (text_column_used, html_column, id_column, title_hint_column):
+    meta_columns = {"title": title_hint_column, "site": site_column, "url": url_column}
+    for column in (text_column_used, html_column, id_column, *meta_columns.values()):
         if column is not None and column not in df.columns:
             raise KeyError(f"clean_frame: no column {column!r} (columns: {list(df.columns)})")
         if column is not None and isinstance(df[column], pd.DataFrame):
@@ -292,12 +303,13 @@ def clean_frame(
         return df[column].tolist() if column is not None else [None] * len(df)
 
     def records() -> Iterator[Record]:
-        for index, text, html, rid, hint in zip(
+        metas = zip(*(cells(c) for c in meta_columns.values()), strict=True)
+        for index, text, html, rid, meta in zip(
             df.index,
             cells(text_column_used),
             cells(html_column),
             cells(id_column),
-            cells(title_hint_column),
+            metas,
             strict=True,
         ):
             rec_id = str(index) if rid is None or _missing(pd, rid) else str(rid)
@@ -309,12 +321,17 @@ def clean_frame(
                 wanted = repr(text_column) + (f" or {html_column!r}" if html_column else "")
                 yield Record(rec_id, error=f"{rec_id}: row {index!r} has no string in {wanted}")
                 continue
-            if isinstance(hint, str):
-                record.meta["title"] = hint
+            for field, value in zip(meta_columns, meta, strict=True):
+                if isinstance(value, str):  # a title hint, a site, a url
+                    record.meta[field] = value
             yield record
 
+    batch = Rereadable([("", records)]) if site_boilerplate else records()
     values: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
-    for article in clean_many(records(), model=model, parallel=parallel, lines=False):
+    cleaned = clean_many(
+        batch, model=model, parallel=parallel, site_boilerplate=site_boilerplate, lines=False
+    )
+    for article in cleaned:
         for name in OUTPUT_COLUMNS:
             values[name].append(_cell_of(article, name))
     out = df.copy()

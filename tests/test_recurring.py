@@ -343,3 +343,30 @@ def test_hashed_keys_decide_as_whole_lines_do() -> None:
         for _, texts in pages:
             for text in texts:
                 assert lines_of_site.pages_with(text) == counts.get(line_key(text), 0)
+
+
+def test_clean_frame_finds_a_sites_recurring_lines_as_clean_many_does(monkeypatch) -> None:
+    pd = pytest.importorskip("pandas")
+    from cleaner import clean_frame, sitebatch
+
+    def no_spool(*args, **kwargs):
+        raise AssertionError("a frame is read twice, not spooled")
+
+    monkeypatch.setattr(sitebatch, "_temp_file", no_spool)
+    records = _records()
+    reference = list(clean_many(records, site_boilerplate=True))
+    frame = pd.DataFrame(records).set_index("id")
+    frame["outlet_site"] = "valleycourier.com"
+    by_url = clean_frame(frame, site_boilerplate=True, url_column="url")
+    by_site = clean_frame(frame, site_boilerplate=True, site_column="outlet_site")
+    plain = clean_frame(frame, url_column="url")  # a url alone does not turn the option on
+    assert list(by_url.index) == [a.id for a in reference]
+    assert list(by_url["body"]) == list(by_site["body"]) == [a.body for a in reference]
+    assert all(PLEDGE not in body for body in by_url["body"])
+    assert list(plain["body"]) == [a.body for a in clean_many(records)]
+    assert all(PLEDGE in body for body in plain["body"])  # the model alone keeps the pledge
+    assert by_url["warnings"].isna().all()
+    # without a site for its rows the frame is cleaned page by page, and says so
+    unknown = clean_frame(frame.drop(columns="url"), site_boilerplate=True)
+    assert list(unknown["body"]) == list(plain["body"])
+    assert (unknown["warnings"] == UNKNOWN_SITE_NOTE).all()
