@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .article import Article
 from .recurring import UnknownSite
-from .sitebatch import Rereadable
+from .sitebatch import Rereadable, site_pass, spooled
 from .sources import Record, record_from_bytes, record_from_dict, record_from_text
 from .workers import DEFAULT_CHUNKSIZE, IN_FLIGHT_PER_WORKER, fork_context, run_in_order
 
@@ -139,14 +139,12 @@ def _to_clean(
     site pass kept."""
     if not site_boilerplate:
         return ((as_record(item, n), None, None) for n, item in enumerate(records))
-    from .sitebatch import rereadable, site_pass
-
     if isinstance(records, (list, tuple)):  # read twice as it is, made Records each time
         items = records
         records = Rereadable([("", lambda: (as_record(x, n) for n, x in enumerate(items)))])
-    elif not isinstance(records, Rereadable):  # read once: rereadable() spools it
-        records = (as_record(item, n) for n, item in enumerate(records))
-    return site_pass(rereadable(records, spools), parallel=parallel, chunksize=chunksize)
+    elif not isinstance(records, Rereadable):  # read once: spooled for the second reading
+        records = spooled((as_record(item, n) for n, item in enumerate(records)), spools)
+    return site_pass(records, parallel=parallel, chunksize=chunksize)
 
 
 def _with_lines(article: Article, lines: bool) -> Article:

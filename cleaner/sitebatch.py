@@ -255,14 +255,9 @@ def _failed(record: Record, problem: str) -> Record:
 # What can be read twice ----------------------------------------------------------------------
 
 
-def rereadable(
-    records: Rereadable | Sequence[Record] | Iterable[Record], spools: contextlib.ExitStack
-) -> Rereadable | Sequence[Record]:
-    """`records` ready for site_pass: a Rereadable, list or tuple as it is (read twice); any
-    other iterable (read once) spooled to a temporary file, closed with `spools`, by its first
-    reading."""
-    if isinstance(records, (Rereadable, list, tuple)):
-        return records
+def spooled(records: Iterable[Record], spools: contextlib.ExitStack) -> Rereadable:
+    """One-shot `records` (a generator) made readable twice: its first reading writes them to
+    a temporary file, closed with `spools`, which the second reads back."""
     return Rereadable([("", _Spooled(records, _temp_file(spools, "the records")))])
 
 
