@@ -9,7 +9,27 @@ import shlex
 import sys
 from pathlib import Path
 
-from .corpora import CORPORA, GOLD_CONVENTION, default_shared_dir
+from .corpora import CORPORA, GOLD_CONVENTION, default_shared_dir, parse_fold
+
+
+def _corpus_split(value: str) -> str:
+    """A split name iter_pages knows (corpora.in_split), checked before any work starts."""
+    try:
+        parse_fold(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _training_split(value: str) -> str:
+    """fit, train, or fit-but:K/N: training never reads the test sites, nor the fold it will
+    be scored on."""
+    value = _corpus_split(value)
+    if value not in ("fit", "train") and not value.startswith("fit-but:"):
+        raise argparse.ArgumentTypeError(
+            f"cannot train on {value!r}: use fit, train or fit-but:K/N"
+        )
+    return value
 
 
 def _word_model_kinds(value: str) -> tuple[str, ...]:
@@ -97,10 +117,11 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--split",
-        choices=("fit", "train"),
+        type=_training_split,
         default=_DEFAULTS["split"],
         help="corpus pages to learn from: fit = all but the test sites (default); "
-        "train = also leave out the dev sites, to choose settings on them",
+        "train = also leave out the dev sites, to choose settings on them; fit-but:K/N = "
+        "the fit sites outside fold K of N (score it with evaluate --split fold:K/N)",
     )
     p.add_argument(
         "--word-model",
@@ -151,7 +172,13 @@ def register(sub) -> None:
     e = sub.add_parser("evaluate", help="score body P/R/F1 against gold text")
     e.add_argument("folder", nargs="?", help="folder of <id>.txt|html + <id>.gold.txt")
     e.add_argument("--corpus", choices=CORPORA, help="a corpus in ../shared/corpora instead")
-    e.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    e.add_argument(
+        "--split",
+        default="test",
+        type=_corpus_split,
+        help="test (default), dev, train, fit, or fold:K/N: the fit sites of fold K of N, "
+        "for a model trained with --split fit-but:K/N",
+    )
     e.add_argument("--input", default="text", choices=("text", "html"), help="score text or HTML")
     e.add_argument(
         "--convention",

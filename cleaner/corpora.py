@@ -90,6 +90,45 @@ def site_split(site: str) -> str:
     return "dev" if int.from_bytes(digest[4:8], "big") / 2**32 < DEV_SHARE else "train"
 
 
+SPLITS = ("test", "dev", "train", "fit")
+"""The named splits; "fold:K/N" and "fit-but:K/N" split the fit sites N ways (see in_split)."""
+
+
+def site_fold(site: str, folds: int) -> int:
+    """The site's fold of `folds`, from hash bits the test/dev choice does not use: every page
+    of a site lands in one fold, as in the held-out split."""
+    digest = hashlib.sha256(site.encode("utf-8")).digest()
+    return int.from_bytes(digest[8:12], "big") % folds
+
+
+def parse_fold(split: str) -> tuple[str, int, int] | None:
+    """("fold" | "fit-but", K, N) for a cross-validation split "fold:K/N" or "fit-but:K/N",
+    None for a named split; ValueError for anything else."""
+    if split in SPLITS:
+        return None
+    kind, _, fold = split.partition(":")
+    k, _, n = fold.partition("/")
+    if kind in ("fold", "fit-but") and k.isdigit() and n.isdigit() and int(k) < int(n):
+        return kind, int(k), int(n)
+    raise ValueError(
+        f"unknown split {split!r}: expected one of {', '.join(SPLITS)}, "
+        "fold:K/N or fit-but:K/N (0 <= K < N)"
+    )
+
+
+def in_split(split: str, site: str) -> bool:
+    """Whether a site's pages belong to a split. "fit" is every site but the test ones;
+    "fold:K/N" is the fit sites of fold K of N, and "fit-but:K/N" the other fit sites: train
+    on fit-but:K/N and score fold:K/N for K = 0 .. N-1, and every fit page is scored once by
+    a model that never saw its site (more pages to measure a change on than dev alone)."""
+    side = site_split(site)
+    fold = parse_fold(split)
+    if fold is None:
+        return side == split or (split == "fit" and side != "test")
+    kind, k, n = fold
+    return side != "test" and (site_fold(site, n) == k) == (kind == "fold")
+
+
 def default_shared_dir() -> Path:
     return Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -98,14 +137,16 @@ def iter_pages(
     corpus: str, split: str | None = None, shared: Path | None = None
 ) -> Iterator[CorpusPage]:
     """Pages of one corpus in manifest order, optionally one split: "test", "dev", "train"
-    (the training sites without dev) or "fit" (train + dev: everything but test)."""
+    (the training sites without dev), "fit" (train + dev: everything but test), or a
+    cross-validation fold of the fit sites (see in_split)."""
+    if split is not None:
+        parse_fold(split)  # a mistyped split is an error, not an empty corpus
     folder = (shared or default_shared_dir()) / "corpora" / corpus
     with open(folder / "manifest.tsv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             site = site_of(row.get("url", ""), row["id"])
-            side = site_split(site)
-            if split is None or side == split or (split == "fit" and side != "test"):
-                yield CorpusPage(corpus, row["id"], site, side, folder)
+            if split is None or in_split(split, site):
+                yield CorpusPage(corpus, row["id"], site, site_split(site), folder)
 
 
 # --- line labels from gold text -----------------------------------------------------------------
