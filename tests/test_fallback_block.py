@@ -1,0 +1,70 @@
+"""The best-candidate fallback (clean._best_candidate_block): when no line is confidently body,
+the block of likely lines that weighs most is kept, not the one likeliest line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleaner.clean import _best_candidate_block
+from cleaner.features import LABELS
+
+BODY, BOILERPLATE, CAPTION = (LABELS.index(x) for x in ("body", "boilerplate", "caption"))
+
+
+def scores(rows: list[tuple[float, float]]) -> np.ndarray:
+    """p2 rows from (body, caption) pairs; the rest of each row is boilerplate."""
+    p2 = np.zeros((len(rows), len(LABELS)), dtype=np.float32)
+    for i, (body, caption) in enumerate(rows):
+        p2[i, BODY], p2[i, CAPTION] = body, caption
+        p2[i, BOILERPLATE] = 1.0 - body - caption
+    return p2
+
+
+SIDEBAR_BIO = "We are two sisters who love to travel and try new things and share it all " * 2
+POST = [
+    "Our interview with the travel film people is up",
+    "We upload our travel videos to their site and they have been great to us",
+    "Check out their page for really cool travel videos from all over",
+    "Visit them at their site and say hello from us",
+]
+
+
+def page() -> tuple[np.ndarray, list[str]]:
+    """A short post whose lines are each less likely body than a sidebar's long bio line."""
+    texts = [SIDEBAR_BIO, "Archive", "2012 (15)", "Subscribe", "Tags", *POST, "Tweet", "Like"]
+    rows = [(0.45, 0.0), (0.0, 0.0), (0.0, 0.0), (0.0, 0.0), (0.0, 0.0)]
+    rows += [(0.2, 0.2), (0.3, 0.05), (0.25, 0.1), (0.2, 0.1), (0.0, 0.01), (0.0, 0.0)]
+    return scores(rows), texts
+
+
+def test_the_post_outweighs_the_likeliest_single_line() -> None:
+    p2, texts = page()
+    labels = ["boilerplate"] * len(texts)
+    notes: dict[int, str] = {}
+    _best_candidate_block(p2, texts, labels, notes)
+    kept = [i for i, lab in enumerate(labels) if lab == "body"]
+    assert kept == [5, 6, 7, 8]  # the post, not the bio (the likeliest line alone)
+    assert all("no line was confidently body" in notes[i] for i in kept)
+
+
+def test_one_line_between_stays_out_of_the_kept_block() -> None:
+    p2, texts = page()
+    p2[7] = scores([(0.0, 0.02)])[0]  # a share line inside the post
+    labels = ["boilerplate"] * len(texts)
+    _best_candidate_block(p2, texts, labels, {})
+    assert [i for i, lab in enumerate(labels) if lab == "body"] == [5, 6, 8]
+
+
+def test_lines_a_rule_removed_are_not_candidates() -> None:
+    p2, texts = page()
+    labels = ["boilerplate"] * len(texts)
+    notes = {i: "recurs on 5 of 5 pages from example.com" for i in (5, 6, 7, 8)}
+    _best_candidate_block(p2, texts, labels, notes)
+    assert [i for i, lab in enumerate(labels) if lab == "body"] == [0]
+
+
+def test_a_page_with_nothing_like_article_text_keeps_nothing() -> None:
+    p2 = scores([(0.01, 0.3), (0.0, 0.0), (0.015, 0.0)])
+    labels = ["boilerplate"] * 3
+    _best_candidate_block(p2, ["Menu", "Home", "Log in"], labels, {})
+    assert labels == ["boilerplate"] * 3
