@@ -10,6 +10,7 @@ import numpy as np
 from .article import LABELS, Article
 from .callable_module import make_callable
 from .comments import cut_comment_section
+from .credits import mark_credit_lines
 from .features import line_features_and_words
 from .headline import HeadlineRanker, is_sentence
 from .lines import Page, to_page
@@ -238,6 +239,8 @@ def article_from_page(
         _apply_site_lines(page, labels, notes, site_lines)
     cut_comment_section(texts, labels, notes)
     cut_copyright_notices(texts, labels, notes)
+    if model.predicts(kind, "byline"):
+        mark_credit_lines(texts, labels, notes)
     if "body" not in labels:
         _best_candidate_block(p2, texts, labels, notes)
     if page.is_html and "title" not in labels and "body" in labels and not model.headline:

@@ -182,6 +182,15 @@ class LineModel:
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
 
+    def predicts(self, kind: str, label: str) -> bool:
+        """Whether this kind's pass 2 was trained on the label. A label absent from the
+        training data has an all-zero output column and a logit of -30 there
+        (train._softmax_over_labels): byline in a model trained on body and boilerplate only.
+        The rules that assign a label themselves (credits.py) leave such a taxonomy alone."""
+        k = LABELS.index(label)
+        members = self.networks[f"{kind if self.has(kind) else 'text'}/pass2"].members
+        return any(net.weights[-1][:, k].any() or net.biases[-1][k] > -30.0 for net in members)
+
     def headline_ranker(self, kind: str) -> HeadlineRanker | None:
         """The ranker that picks this kind's headline (None: models before 0.8.0, or trained on
         pages without title labels; the likeliest title line is the headline then)."""
