@@ -67,6 +67,20 @@ CASES = {
         "<html><head><title>T</title\x0b>x</head><body><p>Story</p></body></html>",
         ["x", "Story"],
     ),
+    "two whole documents in one file": (  # the first all scripts, as a server's header page
+        "<html><head><title>Header</title>"
+        + "<script>var ad = load();</script>" * 40
+        + "</head><body><p>Site header.</p></body></html>\n"
+        "<!DOCTYPE html><html><head><title>Story</title></head>"
+        "<body><p>The story itself.</p></body></html>\n",
+        ["Site header.", "The story itself."],
+    ),
+    "two documents, the second holding its text past 4 KB of scripts": (
+        "<html><body><p>Site header.</p></body></html><html><body><p>The story.</p>"
+        + "<script>var x = 1;</script>" * 300
+        + "</body></HTML>",
+        ["Site header.", "The story."],
+    ),
     "a tail of unclosed '<' after </html>": (
         "<html><body><p>First paragraph.</p></body></html>" + "<" * 4000,
         ["First paragraph.", "<" * 4000],
@@ -101,6 +115,17 @@ def test_only_scripts_and_tags_after_html_leave_the_page_as_it_was(renderer) -> 
     )
     assert lines._without_document_end_tags(markup) is markup
     assert _texts(markup, renderer) == ["First paragraph."]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_an_earlier_end_with_only_tags_after_it_leaves_the_page_as_it_was(renderer) -> None:
+    """An empty second document has no text between the two ends: nothing to repair."""
+    markup = (
+        "<html><body><p>First paragraph.</p></body></html>\n"
+        "<html><head><script>var x;</script></head><body></body></html>"
+    )
+    assert _texts(markup, renderer) == ["First paragraph."]
+    assert lines._without_document_end_tags(markup) is markup
 
 
 @pytest.mark.parametrize(
