@@ -158,13 +158,51 @@ _FALLBACK_FLOOR = 0.02  # below this, nothing on the page looks like article tex
 _FALLBACK_FROM = ("boilerplate", "caption")
 _FALLBACK_SPAN = 0.3  # candidates: lines with at least this share of the best keep score
 _FALLBACK_GAP = 2  # candidates this many lines apart (one line between) are one block
+CONFIDENT_BODY = 0.7
+"""A page whose surest body line scores below this (pass 2's body probability) has no line
+that is confidently body: its body lines compete with the other candidates for the likeliest
+block (_best_candidate_block). Chosen out of fold over the fit sites among 0.5 to 0.9
+(bench/RESULTS.md, session 20): the smallest that gained on both corpora and both kinds."""
+_OUTSIDE_BLOCK = (
+    "removed: no line was confidently body, and this one is outside the likeliest block"
+)
+
+
+def keep_likeliest_block(
+    p2: np.ndarray, texts: list[str], labels: list[str], notes: dict[int, str]
+) -> None:
+    """When no line is confidently body, the body is the likeliest block of the page
+    (_best_candidate_block), the unsure body lines competing with the other candidates; those
+    left out are removed, saying why. Lines a rule set are left alone."""
+    unsure = _unsure_body(p2, labels, notes)
+    if unsure is None:
+        return
+    for i in unsure:
+        labels[i] = "boilerplate"
+    _best_candidate_block(p2, texts, labels, notes)
+    kept_none = "body" not in labels  # nothing over the floor: the unsure lines stay
+    for i in unsure:
+        if kept_none:
+            labels[i] = "body"
+        elif labels[i] != "body":
+            notes[i] = _OUTSIDE_BLOCK
+
+
+def _unsure_body(p2: np.ndarray, labels: list[str], notes: dict[int, str]) -> list[int] | None:
+    """The page's body lines when none is confidently body (an empty list when there are
+    none); None when one is, or when a rule set any of them (it is sure)."""
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    if any(i in notes for i in body) or (body and p2[body, _BODY].max() >= CONFIDENT_BODY):
+        return None
+    return body
 
 
 def _best_candidate_block(
     p2: np.ndarray, texts: list[str], labels: list[str], notes: dict[int, str]
 ) -> None:
     """A news page has an article: when no line was confidently body (a short post among much
-    else), keep the likeliest block rather than return nothing. A line's keep score is its
+    else; see CONFIDENT_BODY), keep the likeliest block rather than return nothing or a stray
+    line. A line's keep score is its
     probability of not being boilerplate; the candidates are the lines scoring at least
     FALLBACK_SPAN of the best, grouped into blocks (at most one other line between two), and
     the block with the most keep score weighted by log1p(words) is kept. Choosing a block, not
@@ -241,8 +279,7 @@ def article_from_page(
     cut_copyright_notices(texts, labels, notes)
     if model.predicts(kind, "byline"):
         mark_credit_lines(texts, labels, notes)
-    if "body" not in labels:
-        _best_candidate_block(p2, texts, labels, notes)
+    keep_likeliest_block(p2, texts, labels, notes)
     if page.is_html and "title" not in labels and "body" in labels and not model.headline:
         _headline_fallback(p2, labels, notes)
     columns = model.pass1_columns(kind)

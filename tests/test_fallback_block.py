@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleaner.clean import _best_candidate_block
+from cleaner.clean import CONFIDENT_BODY, _best_candidate_block, keep_likeliest_block
 from cleaner.features import LABELS
 
 BODY, BOILERPLATE, CAPTION = (LABELS.index(x) for x in ("body", "boilerplate", "caption"))
@@ -68,3 +68,38 @@ def test_a_page_with_nothing_like_article_text_keeps_nothing() -> None:
     labels = ["boilerplate"] * 3
     _best_candidate_block(p2, ["Menu", "Home", "Log in"], labels, {})
     assert labels == ["boilerplate"] * 3
+
+
+def test_an_unsure_body_line_competes_with_the_other_candidates() -> None:
+    """The bio line was labelled body, but at 0.45 nobody is sure of it: the post, heavier
+    together, is kept instead, and the bio is removed saying why."""
+    p2, texts = page()
+    labels = ["body"] + ["boilerplate"] * (len(texts) - 1)
+    notes: dict[int, str] = {}
+    keep_likeliest_block(p2, texts, labels, notes)
+    assert [i for i, lab in enumerate(labels) if lab == "body"] == [5, 6, 7, 8]
+    assert labels[0] == "boilerplate" and "outside the likeliest block" in notes[0]
+
+
+def test_a_confident_body_line_is_left_as_it_is() -> None:
+    p2, texts = page()
+    p2[0] = scores([(CONFIDENT_BODY, 0.0)])[0]
+    labels = ["body"] + ["boilerplate"] * (len(texts) - 1)
+    notes: dict[int, str] = {}
+    keep_likeliest_block(p2, texts, labels, notes)
+    assert labels == ["body"] + ["boilerplate"] * (len(texts) - 1) and notes == {}
+
+
+def test_body_a_rule_set_is_left_as_it_is() -> None:
+    p2, texts = page()
+    labels = ["body"] + ["boilerplate"] * (len(texts) - 1)
+    notes = {0: "the page is nothing but a few paragraphs: an article already extracted"}
+    keep_likeliest_block(p2, texts, labels, notes)
+    assert labels[0] == "body" and [i for i, lab in enumerate(labels) if lab == "body"] == [0]
+
+
+def test_a_page_without_body_gets_the_likeliest_block() -> None:
+    p2, texts = page()
+    labels = ["boilerplate"] * len(texts)
+    keep_likeliest_block(p2, texts, labels, {})
+    assert [i for i, lab in enumerate(labels) if lab == "body"] == [5, 6, 7, 8]
