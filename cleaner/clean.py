@@ -191,10 +191,11 @@ def keep_likeliest_block(
 def _unsure_body(p2: np.ndarray, labels: list[str], notes: dict[int, str]) -> list[int] | None:
     """The page's body lines when none is confidently body (an empty list when there are
     none); None when one is, or when a rule set any of them (it is sure)."""
-    body = [i for i, lab in enumerate(labels) if lab == "body"]
-    if any(i in notes for i in body) or (body and p2[body, _BODY].max() >= CONFIDENT_BODY):
+    sure = np.flatnonzero(p2[:, _BODY] >= CONFIDENT_BODY).tolist()  # few: no loop over lines
+    if any(labels[i] == "body" for i in sure):
         return None
-    return body
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    return None if any(i in notes for i in body) else body
 
 
 def _best_candidate_block(

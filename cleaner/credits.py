@@ -29,9 +29,27 @@ def is_credit_line(text: str) -> bool:
     return CREDIT.search(text) is not None and text.count(" ") < MAX_WORDS
 
 
+# Every credit holds one of these (lower-cased), or is an agency's name alone (a short line).
+_CUES = (
+    "reporting by", "writing by", "editing by", "edited by", "compiled by", "inputs from",
+    "contributed", "information for this", "information in this",
+)  # fmt: skip
+_AGENCY_ALONE_CHARS = 32  # "(the agence france-presse.)" is 27: longer lines hold a cue
+
+
 def mark_credit_lines(texts: list[str], labels: list[str], notes: dict[int, str]) -> None:
-    """Label every body line that is a reporting credit byline, saying why."""
-    for i, label in enumerate(labels):
-        if label == "body" and is_credit_line(texts[i]):
+    """Label every body line that is a reporting credit byline, saying why. The body lines are
+    searched as one text for a credit's words first (a page costs a few microseconds then)."""
+    body = [i for i, label in enumerate(labels) if label == "body"]
+    joined = "\n".join([texts[i] for i in body]).lower()
+    cues = [cue for cue in _CUES if cue in joined]
+    maybe = [
+        i
+        for i in body
+        if len(texts[i]) <= _AGENCY_ALONE_CHARS
+        or (cues and any(cue in texts[i].lower() for cue in cues))
+    ]
+    for i in maybe:
+        if is_credit_line(texts[i]):
             labels[i] = "byline"
             notes[i] = "a reporting credit (byline)"

@@ -178,6 +178,7 @@ class LineModel:
     dom_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per kind, the DOM groupings whose columns pass 2 reads after REVISION_FEATURES
     (features.dom_group_columns; HTML only; none before model 0.9.0)."""
+    _predicts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
@@ -187,9 +188,13 @@ class LineModel:
         training data has an all-zero output column and a logit of -30 there
         (train._softmax_over_labels): byline in a model trained on body and boilerplate only.
         The rules that assign a label themselves (credits.py) leave such a taxonomy alone."""
-        k = LABELS.index(label)
-        members = self.networks[f"{kind if self.has(kind) else 'text'}/pass2"].members
-        return any(net.weights[-1][:, k].any() or net.biases[-1][k] > -30.0 for net in members)
+        known = self._predicts.get((kind, label))
+        if known is None:
+            k = LABELS.index(label)
+            members = self.networks[f"{kind if self.has(kind) else 'text'}/pass2"].members
+            known = any(net.weights[-1][:, k].any() or net.biases[-1][k] > -30.0 for net in members)
+            self._predicts[(kind, label)] = known
+        return known
 
     def headline_ranker(self, kind: str) -> HeadlineRanker | None:
         """The ranker that picks this kind's headline (None: models before 0.8.0, or trained on

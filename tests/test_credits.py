@@ -29,10 +29,14 @@ STORY = [
         "The Associated Press",
         "(AP)",
         "Reuters",
+        "(The Agence France-Presse.)",
     ],
 )
 def test_credits_are_recognised(line: str) -> None:
     assert is_credit_line(line)
+    labels, notes = ["body", "body"], {}  # also past the page-wide search for credit words
+    mark_credit_lines(["The council met on Monday.", line], labels, notes)
+    assert labels == ["body", "byline"]
 
 
 @pytest.mark.parametrize(
