@@ -188,6 +188,41 @@ def keep_likeliest_block(
             notes[i] = _OUTSIDE_BLOCK
 
 
+ISLAND_BODY = 0.6
+"""A run of body lines away from the page's main body block is kept only if one of its lines
+scores at least this (pass 2's body probability): a stray paragraph the networks half believe
+(an author's bio, a reader prompt, a listing under the story) is not the article. Chosen out of
+fold over the fit sites among 0.5 to 0.8 (bench/RESULTS.md, session 20): the one that gained
+on both corpora and kinds and on the dev seeds."""
+_ISLAND_GAP = 3  # body lines this many lines apart (two lines between) are one run
+_ISLAND = "removed: unsure article text away from the page's main body block"
+
+
+def drop_unsure_islands(
+    p2: np.ndarray, texts: list[str], labels: list[str], notes: dict[int, str]
+) -> None:
+    """Runs of body lines other than the one with the most words, none of whose lines scores
+    ISLAND_BODY, become boilerplate, saying why; runs holding a line a rule set stay."""
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    if not body:
+        return
+    runs = [[body[0]]]
+    for i in body[1:]:
+        if i - runs[-1][-1] <= _ISLAND_GAP:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if len(runs) < 2:
+        return
+    main = max(runs, key=lambda run: sum(len(texts[i].split()) for i in run))  # the first on a tie
+    for run in runs:
+        if run is main or any(i in notes for i in run) or p2[run, _BODY].max() >= ISLAND_BODY:
+            continue
+        for i in run:
+            labels[i] = "boilerplate"
+            notes[i] = _ISLAND
+
+
 def _unsure_body(p2: np.ndarray, labels: list[str], notes: dict[int, str]) -> list[int] | None:
     """The page's body lines when none is confidently body (an empty list when there are
     none); None when one is, or when a rule set any of them (it is sure)."""
@@ -281,6 +316,7 @@ def article_from_page(
     if model.predicts(kind, "byline"):
         mark_credit_lines(texts, labels, notes)
     keep_likeliest_block(p2, texts, labels, notes)
+    drop_unsure_islands(p2, texts, labels, notes)
     if page.is_html and "title" not in labels and "body" in labels and not model.headline:
         _headline_fallback(p2, labels, notes)
     columns = model.pass1_columns(kind)

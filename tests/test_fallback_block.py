@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleaner.clean import CONFIDENT_BODY, _best_candidate_block, keep_likeliest_block
+from cleaner.clean import (
+    CONFIDENT_BODY,
+    ISLAND_BODY,
+    _best_candidate_block,
+    drop_unsure_islands,
+    keep_likeliest_block,
+)
 from cleaner.features import LABELS
 
 BODY, BOILERPLATE, CAPTION = (LABELS.index(x) for x in ("body", "boilerplate", "caption"))
@@ -103,3 +109,35 @@ def test_a_page_without_body_gets_the_likeliest_block() -> None:
     labels = ["boilerplate"] * len(texts)
     keep_likeliest_block(p2, texts, labels, {})
     assert [i for i, lab in enumerate(labels) if lab == "body"] == [5, 6, 7, 8]
+
+
+def island_page() -> tuple[np.ndarray, list[str], list[str]]:
+    """An article of three paragraphs, then far below a bio paragraph the networks half believe."""
+    texts = [*POST[:3], "Share", "Tweet", "Related stories", "More", SIDEBAR_BIO]
+    p2 = scores([(0.9, 0.0), (0.8, 0.0), (0.7, 0.0), *[(0.0, 0.0)] * 4, (0.5, 0.0)])
+    labels = ["body"] * 3 + ["boilerplate"] * 4 + ["body"]
+    return p2, texts, labels
+
+
+def test_an_unsure_island_away_from_the_article_is_removed() -> None:
+    p2, texts, labels = island_page()
+    notes: dict[int, str] = {}
+    drop_unsure_islands(p2, texts, labels, notes)
+    assert labels == ["body"] * 3 + ["boilerplate"] * 5
+    assert notes == {7: "removed: unsure article text away from the page's main body block"}
+
+
+def test_a_sure_island_stays() -> None:
+    p2, texts, labels = island_page()
+    p2[7] = scores([(ISLAND_BODY, 0.0)])[0]
+    drop_unsure_islands(p2, texts, labels, {})
+    assert labels[7] == "body"
+
+
+def test_lines_near_the_article_are_part_of_it() -> None:
+    """Two lines between body lines still make one run: nothing is an island."""
+    p2, texts, labels = island_page()
+    del texts[3:5], labels[3:5]
+    p2 = np.delete(p2, [3, 4], axis=0)
+    drop_unsure_islands(p2, texts, labels, {})
+    assert labels[-1] == "body"
