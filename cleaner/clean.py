@@ -203,15 +203,7 @@ def drop_unsure_islands(
 ) -> None:
     """Runs of body lines other than the one with the most words, none of whose lines scores
     ISLAND_BODY, become boilerplate, saying why; runs holding a line a rule set stay."""
-    body = [i for i, lab in enumerate(labels) if lab == "body"]
-    if not body:
-        return
-    runs = [[body[0]]]
-    for i in body[1:]:
-        if i - runs[-1][-1] <= _ISLAND_GAP:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
+    runs = _runs([i for i, lab in enumerate(labels) if lab == "body"], _ISLAND_GAP)
     if len(runs) < 2:
         return
     main = max(runs, key=lambda run: sum(len(texts[i].split()) for i in run))  # the first on a tie
@@ -221,6 +213,18 @@ def drop_unsure_islands(
         for i in run:
             labels[i] = "boilerplate"
             notes[i] = _ISLAND
+
+
+def _runs(lines: list[int], gap: int) -> list[list[int]]:
+    """Line numbers (ascending) grouped into runs: a number at most `gap` after the previous
+    one continues its run."""
+    runs: list[list[int]] = []
+    for i in lines:
+        if runs and i - runs[-1][-1] <= gap:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _unsure_body(p2: np.ndarray, labels: list[str], notes: dict[int, str]) -> list[int] | None:
@@ -252,12 +256,7 @@ def _best_candidate_block(
     keep = 1.0 - p2[:, _BOILERPLATE]
     floor = _FALLBACK_SPAN * max(keep[free])
     candidates = [i for i in free if keep[i] >= floor]
-    blocks = [[candidates[0]]]
-    for i in candidates[1:]:
-        if i - blocks[-1][-1] <= _FALLBACK_GAP:
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
+    blocks = _runs(candidates, _FALLBACK_GAP)
     weight = {i: keep[i] * np.log1p(len(texts[i].split())) for i in candidates}
     best = max(blocks, key=lambda block: sum(weight[i] for i in block))  # the first on a tie
     for i in best:
