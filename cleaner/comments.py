@@ -22,12 +22,15 @@ COMMENT_HEADER = re.compile(
     r"|(?:no|one)\s+(?:comments?|responses?|replies|thoughts?)"
     r"(?:\s+(?:yet|so far)|\s+(?:to|on)\s+[\"“‘'«].*)?"
     r"|(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment"
-    r"|comments?(?: \(\d+\))?|reader comments|join the discussion)\W*",
+    r"|comments?(?: \(\d+\))?|reader comments|join the discussion"
+    r"|comments are (?:now )?closed(?: for this (?:story|article|post|entry))?)\W*",
     re.IGNORECASE,
 )
 """A whole line: "14 comments to <title>", "2 thoughts on <title>", "No comments yet",
-"One response to “<title>”", "Leave a Reply", "Comments (3)". Not a line that starts "One
-response to the crisis ...", and never a line ending with a full stop."""
+"One response to “<title>”", "Leave a Reply", "Comments (3)", "Comments are now closed for
+this story" (the thread it closed follows: canada.com, L3S 79bc594a, F1 0.31 -> 0.98 out of
+fold in session 20, no other fit page changed). Not a line that starts "One response to the
+crisis ...", and never a line ending with a full stop."""
 MIN_WORDS_ABOVE = 100
 _BARE = re.compile(r"(?:\d+\s+)?comments?(?: \(\d+\))?\W*", re.IGNORECASE)
 """A header that is only a word and a count: "Comments", "10 Comments", "Comments (3)"."""

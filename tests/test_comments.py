@@ -37,6 +37,7 @@ COMMENTS = [
         "Leave a Reply",
         "Comments (3)",
         "Reader comments",
+        "Comments are now closed for this story",
     ],
 )
 def test_comment_headers(line: str) -> None:
@@ -49,7 +50,7 @@ def test_comment_headers(line: str) -> None:
         "One response to the flooding was a new levy",
         "Three thoughts on why the plan failed",
         "Discussion",
-        "Comments are closed",
+        "Comments are closed because the editors said so",
         "The comments section is below.",
     ],
 )
