@@ -206,7 +206,8 @@ def _shared(arg: str | None) -> Path | None:
 HELD_OUT_NOTE = (
     "measured with the cleaner's whole pipeline: this model, then the comment-section rule of "
     "cleaner/comments.py, the copyright-notice rule of cleaner/notices.py, the reporting-credit "
-    "rule of cleaner/credits.py and the likeliest-block fallback of cleaner/clean.py"
+    "rule of cleaner/credits.py, and the likeliest-block fallback and the unsure-island rule of "
+    "cleaner/clean.py"
 )
 
 
