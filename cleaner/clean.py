@@ -242,13 +242,13 @@ def _best_candidate_block(
 ) -> None:
     """A news page has an article: when no line was confidently body (a short post among much
     else; see CONFIDENT_BODY), keep the likeliest block rather than return nothing or a stray
-    line. A line's keep score is its
-    probability of not being boilerplate; the candidates are the lines scoring at least
-    FALLBACK_SPAN of the best, grouped into blocks (at most one other line between two), and
-    the block with the most keep score weighted by log1p(words) is kept. Choosing a block, not
-    the one likeliest line and its neighbours, matters on short posts beside a sidebar's
-    one-paragraph bio: the post's lines outweigh it together though none of them beats it alone.
-    Measured out of fold (bench/RESULTS.md, session 20): Dragnet +0.003 on text and HTML."""
+    line. A line's keep score is its probability of not being boilerplate; the candidates are
+    the lines scoring at least FALLBACK_SPAN of the best, grouped into blocks (at most one
+    other line between two), and the block with the most keep score weighted by log1p(words)
+    is kept. Choosing a block, not the one likeliest line and its neighbours, matters on short
+    posts beside a sidebar's one-paragraph bio: the post's lines outweigh it together though
+    none of them beats it alone. Measured out of fold (bench/RESULTS.md, session 20): Dragnet
+    +0.003 on text and HTML."""
     # lines removed by a rule (repeated title, site recurrence) are not candidates
     free = [i for i, lab in enumerate(labels) if lab in _FALLBACK_FROM and i not in notes]
     if not free or max(p2[free, _BODY]) < _FALLBACK_FLOOR:

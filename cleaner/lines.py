@@ -400,8 +400,10 @@ def _with_later_documents(markup: str | bytes) -> str | bytes | None:
     browser shows both; L3S 954487ce); None when there is none."""
     end_tags, closing, non_text = _DOCUMENT_END[type(markup)]
     last = _last_document_end(markup)
+    if last == -1:
+        return None
     earlier = [i for c in (closing, closing.upper()) if (i := markup.find(c, 0, last)) != -1]
-    if last == -1 or not earlier or not _holds_text(markup[min(earlier) : last], non_text):
+    if not earlier or not _holds_text(markup[min(earlier) : last], non_text):
         return None
     return end_tags.sub(type(markup)(), markup)
 
