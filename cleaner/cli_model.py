@@ -21,6 +21,17 @@ def _corpus_split(value: str) -> str:
     return value
 
 
+def _evaluation_split(value: str) -> str:
+    """A corpus split (_corpus_split), or cv:N: every fit page, each scored by the model of its
+    fold (--model DIR holds fold0 .. fold<N-1>, trained with --split fit-but:K/N)."""
+    kind, _, n = value.partition(":")
+    if kind == "cv":
+        if not n.isdigit() or int(n) < 2:
+            raise argparse.ArgumentTypeError(f"{value!r}: cv:N needs N >= 2 folds")
+        return value
+    return _corpus_split(value)
+
+
 def _training_split(value: str) -> str:
     """fit, train, or fit-but:K/N: training never reads the test sites, nor the fold it will
     be scored on."""
@@ -175,9 +186,10 @@ def register(sub) -> None:
     e.add_argument(
         "--split",
         default="test",
-        type=_corpus_split,
+        type=_evaluation_split,
         help="test (default), dev, train, fit, or fold:K/N: the fit sites of fold K of N, "
-        "for a model trained with --split fit-but:K/N",
+        "for a model trained with --split fit-but:K/N; cv:N: every fit page, scored by the "
+        "model of its fold (--model DIR holding fold0 .. fold<N-1>)",
     )
     e.add_argument("--input", default="text", choices=("text", "html"), help="score text or HTML")
     e.add_argument(
@@ -370,16 +382,25 @@ def _evaluate(args) -> int:
     if args.corpus and args.folder:
         print("cleaner evaluate: give a folder or --corpus, not both", file=sys.stderr)
         return 2
-    model, problem = _evaluation_model(args.model)
-    if problem:
-        print(f"cleaner evaluate: {problem}", file=sys.stderr)
+    folds = int(args.split[3:]) if args.split.startswith("cv:") else 0
+    if folds and not (args.corpus and args.model):
+        print("cleaner evaluate: --split cv:N needs --corpus and --model DIR", file=sys.stderr)
         return 2
+    models = [f"{args.model}/fold{k}" for k in range(folds)] if folds else [args.model]
+    loaded = []
+    for path in models:
+        model, problem = _evaluation_model(path)
+        if problem:
+            print(f"cleaner evaluate: {problem}", file=sys.stderr)
+            return 2
+        loaded.append(model)
+    model = loaded[0]
     if args.corpus:
         shared = _shared(None)
         if shared is None:
             print("cleaner evaluate: ../shared/corpora not found", file=sys.stderr)
             return 2
-        items = iter_corpus_split(args.corpus, args.split, args.input, shared)
+        items = None if folds else iter_corpus_split(args.corpus, args.split, args.input, shared)
         convention = args.convention or GOLD_CONVENTION[args.corpus]
     elif args.folder:
         if not Path(args.folder).is_dir():
@@ -390,7 +411,17 @@ def _evaluate(args) -> int:
     else:
         print("cleaner evaluate: give a folder or --corpus", file=sys.stderr)
         return 2
-    scores = evaluate_pages(items, model=model, convention=convention, with_line_errors=args.errors)
+    if folds:  # each fold's pages with the model that never saw them, pooled
+        scores = []
+        for k, fold_model in enumerate(loaded):
+            fold_items = iter_corpus_split(args.corpus, f"fold:{k}/{folds}", args.input, shared)
+            scores += evaluate_pages(
+                fold_items, model=fold_model, convention=convention, with_line_errors=args.errors
+            )
+    else:
+        scores = evaluate_pages(
+            items, model=model, convention=convention, with_line_errors=args.errors
+        )
     if args.per_page:
         for s in scores:
             print(f"{s.id}\t{s.score.precision:.3f}\t{s.score.recall:.3f}\t{s.score.f1:.3f}")

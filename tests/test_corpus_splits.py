@@ -3,12 +3,14 @@ and never reach the held-out (test) sites."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from cleaner.corpora import in_split, parse_fold, site_fold, site_split
+from cleaner.corpora import in_split, iter_pages, parse_fold, site_fold, site_split
 
 SITES = [f"site{i}.example" for i in range(400)]
 
@@ -56,6 +58,7 @@ def test_bad_splits_are_errors(bad: str) -> None:
         ("train", "fold:0/4", "cannot train on 'fold:0/4'"),
         ("train", "test", "cannot train on 'test'"),
         ("evaluate", "fold:9/4", "unknown split 'fold:9/4'"),
+        ("evaluate", "cv:1", "cv:N needs N >= 2 folds"),
     ],
 )
 def test_the_cli_refuses_a_wrong_split(command: str, split: str, message: str) -> None:
@@ -66,3 +69,40 @@ def test_the_cli_refuses_a_wrong_split(command: str, split: str, message: str) -
     )
     assert done.returncode == 2
     assert message in done.stderr
+
+
+def _fold_models(tmp_path: Path, n: int) -> Path:
+    """A cv model folder whose folds are all the shipped model."""
+    from cleaner.resources import shipped_model_path
+
+    folder = tmp_path / "cv"
+    folder.mkdir()
+    for k in range(n):
+        (folder / f"fold{k}").symlink_to(shipped_model_path("line-model"), target_is_directory=True)
+    return folder
+
+
+def test_cv_pools_every_fit_page_once_with_its_folds_model(tmp_path: Path, capsys) -> None:
+    """With the same model in both folds, the pooled score is the fit split's, page for page."""
+    from cleaner.cli import main
+    from cleaner.cli_model import _shared
+
+    if _shared(None) is None:
+        pytest.skip("../shared/corpora is not beside the project")
+    models = _fold_models(tmp_path, 2)
+    args = ["evaluate", "--corpus", "l3s-gn1", "--input", "text", "--per-page"]
+    assert main([*args, "--split", "cv:2", "--model", str(models)]) == 0
+    pooled = capsys.readouterr().out.splitlines()
+    assert main([*args, "--split", "fit"]) == 0
+    fit = capsys.readouterr().out.splitlines()
+    assert sorted(pooled[:-1]) == sorted(fit[:-1])  # each fit page once, the same score
+    assert len(pooled) - 1 == sum(1 for _ in iter_pages("l3s-gn1", "fit"))
+    assert json.loads(pooled[-1])["f1"] == json.loads(fit[-1])["f1"]
+
+
+def test_cv_names_a_missing_fold_model(tmp_path: Path, capsys) -> None:
+    from cleaner.cli import main
+
+    models = _fold_models(tmp_path, 2)
+    code = main(["evaluate", "--corpus", "l3s-gn1", "--split", "cv:3", "--model", str(models)])
+    assert code == 2 and "fold2" in capsys.readouterr().err
