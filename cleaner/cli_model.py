@@ -386,42 +386,39 @@ def _evaluate(args) -> int:
     if folds and not (args.corpus and args.model):
         print("cleaner evaluate: --split cv:N needs --corpus and --model DIR", file=sys.stderr)
         return 2
-    models = [f"{args.model}/fold{k}" for k in range(folds)] if folds else [args.model]
-    loaded = []
-    for path in models:
+    # (split, model path) pairs: cv:N pools each fold's pages with the model that never saw them
+    runs = [(f"fold:{k}/{folds}", f"{args.model}/fold{k}") for k in range(folds)]
+    runs = runs or [(args.split, args.model)]
+    models = []
+    for _, path in runs:
         model, problem = _evaluation_model(path)
         if problem:
             print(f"cleaner evaluate: {problem}", file=sys.stderr)
             return 2
-        loaded.append(model)
-    model = loaded[0]
+        models.append(model)
     if args.corpus:
         shared = _shared(None)
         if shared is None:
             print("cleaner evaluate: ../shared/corpora not found", file=sys.stderr)
             return 2
-        items = None if folds else iter_corpus_split(args.corpus, args.split, args.input, shared)
+        items = [iter_corpus_split(args.corpus, split, args.input, shared) for split, _ in runs]
         convention = args.convention or GOLD_CONVENTION[args.corpus]
     elif args.folder:
         if not Path(args.folder).is_dir():
             print(f"cleaner evaluate: {args.folder}: no such folder", file=sys.stderr)
             return 2
-        items = _gold_folder_items(Path(args.folder), args.input)
+        items = [_gold_folder_items(Path(args.folder), args.input)]
         convention = args.convention or "body"
     else:
         print("cleaner evaluate: give a folder or --corpus", file=sys.stderr)
         return 2
-    if folds:  # each fold's pages with the model that never saw them, pooled
-        scores = []
-        for k, fold_model in enumerate(loaded):
-            fold_items = iter_corpus_split(args.corpus, f"fold:{k}/{folds}", args.input, shared)
-            scores += evaluate_pages(
-                fold_items, model=fold_model, convention=convention, with_line_errors=args.errors
-            )
-    else:
-        scores = evaluate_pages(
-            items, model=model, convention=convention, with_line_errors=args.errors
+    scores = [
+        score
+        for pages, model in zip(items, models, strict=True)
+        for score in evaluate_pages(
+            pages, model=model, convention=convention, with_line_errors=args.errors
         )
+    ]
     if args.per_page:
         for s in scores:
             print(f"{s.id}\t{s.score.precision:.3f}\t{s.score.recall:.3f}\t{s.score.f1:.3f}")

@@ -121,8 +121,11 @@ def in_split(split: str, site: str) -> bool:
     "fold:K/N" is the fit sites of fold K of N, and "fit-but:K/N" the other fit sites: train
     on fit-but:K/N and score fold:K/N for K = 0 .. N-1, and every fit page is scored once by
     a model that never saw its site (more pages to measure a change on than dev alone)."""
-    side = site_split(site)
-    fold = parse_fold(split)
+    return _holds(split, parse_fold(split), site_split(site), site)
+
+
+def _holds(split: str, fold: tuple[str, int, int] | None, side: str, site: str) -> bool:
+    """in_split with the split parsed (parse_fold) and the site's side (site_split) given."""
     if fold is None:
         return side == split or (split == "fit" and side != "test")
     kind, k, n = fold
@@ -139,14 +142,14 @@ def iter_pages(
     """Pages of one corpus in manifest order, optionally one split: "test", "dev", "train"
     (the training sites without dev), "fit" (train + dev: everything but test), or a
     cross-validation fold of the fit sites (see in_split)."""
-    if split is not None:
-        parse_fold(split)  # a mistyped split is an error, not an empty corpus
+    fold = None if split is None else parse_fold(split)  # a mistyped split is an error
     folder = (shared or default_shared_dir()) / "corpora" / corpus
     with open(folder / "manifest.tsv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             site = site_of(row.get("url", ""), row["id"])
-            if split is None or in_split(split, site):
-                yield CorpusPage(corpus, row["id"], site, site_split(site), folder)
+            side = site_split(site)
+            if split is None or _holds(split, fold, side, site):
+                yield CorpusPage(corpus, row["id"], site, side, folder)
 
 
 # --- line labels from gold text -----------------------------------------------------------------

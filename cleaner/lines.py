@@ -600,7 +600,7 @@ def html_to_page(markup: str | bytes) -> Page:
 
 _SPARSE_TEXT = 0.02
 """A page whose lines hold less than this share of its markup's characters is checked for a
-second document libxml2 dropped (_with_later_documents). 12 of the 2,002 corpus pages render
+second document libxml2 dropped (_with_later_documents). 15 of the 2,002 corpus pages render
 that sparsely; the check's scan of the whole page (about 80 us on a Dragnet page, 3 % of its
 time) is spent on them only."""
 

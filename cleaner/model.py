@@ -98,11 +98,22 @@ class Ensemble:
 
     members: list[Network]
     _fused: _FusedLayers | None = field(default=None, repr=False, compare=False)
+    _known: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if self._fused is None:
             self._fused = _FusedLayers.of(self.members)
         return self._fused.predict_proba(X)
+
+    def predicts(self, label: int) -> bool:
+        """Whether the networks were trained on the label (index into LABELS). A label absent
+        from the training data has an all-zero output column and a logit of -30 there
+        (train._softmax_over_labels)."""
+        if self._known is None:
+            self._known = np.logical_or.reduce(
+                [net.weights[-1].any(axis=0) | (net.biases[-1] > -30.0) for net in self.members]
+            )
+        return bool(self._known[label])
 
 
 @dataclass(slots=True)
@@ -178,23 +189,16 @@ class LineModel:
     dom_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per kind, the DOM groupings whose columns pass 2 reads after REVISION_FEATURES
     (features.dom_group_columns; HTML only; none before model 0.9.0)."""
-    _predicts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, kind: str) -> bool:
         return f"{kind}/pass1" in self.networks
 
     def predicts(self, kind: str, label: str) -> bool:
-        """Whether this kind's pass 2 was trained on the label. A label absent from the
-        training data has an all-zero output column and a logit of -30 there
-        (train._softmax_over_labels): byline in a model trained on body and boilerplate only.
-        The rules that assign a label themselves (credits.py) leave such a taxonomy alone."""
-        known = self._predicts.get((kind, label))
-        if known is None:
-            k = LABELS.index(label)
-            members = self.networks[f"{kind if self.has(kind) else 'text'}/pass2"].members
-            known = any(net.weights[-1][:, k].any() or net.biases[-1][k] > -30.0 for net in members)
-            self._predicts[(kind, label)] = known
-        return known
+        """Whether this kind's pass 2 was trained on the label (Ensemble.predicts): not byline
+        in a model trained on body and boilerplate only. The rules that assign a label
+        themselves (credits.py) leave such a taxonomy alone."""
+        pass2 = self.networks[f"{kind if self.has(kind) else 'text'}/pass2"]
+        return pass2.predicts(LABELS.index(label))
 
     def headline_ranker(self, kind: str) -> HeadlineRanker | None:
         """The ranker that picks this kind's headline (None: models before 0.8.0, or trained on
